@@ -1,0 +1,40 @@
+export {
+  Streams,
+  Buckets,
+  ObjectStores,
+  Consumers,
+  Subjects,
+  Keys,
+  DlqHeaders,
+  NO_REPO_KEY,
+} from "./names.ts";
+export { newTaskId, deterministicTaskId, repoKey, TASK_ID_PATTERN } from "./ids.ts";
+export { TaskCard } from "./task-card.ts";
+export {
+  Task,
+  TaskId,
+  TaskSource,
+  SourceKind,
+  SourceSnapshot,
+  TaskRepo,
+  TaskLimits,
+  TaskMode,
+  TaskLoop,
+  TaskInput,
+  AgentRole,
+  TASK_SCHEMA_VERSION,
+} from "./task.ts";
+export type { TaskInputShape } from "./task.ts";
+export { TaskState, WaitReason, TERMINAL_STATES, isTerminal, canTransition } from "./task-state.ts";
+export {
+  TaskRecord,
+  TaskResult,
+  Transition,
+  Usage,
+  EMPTY_USAGE,
+  MAX_TRANSITIONS,
+  TASK_RECORD_VERSION,
+} from "./task-record.ts";
+export { TaskEvent, TASK_EVENT_VERSION } from "./task-event.ts";
+export type { TaskEventType, TaskEventBody } from "./task-event.ts";
+export { CancelRequest, ApprovalDecision, PauseFlag } from "./control.ts";

@@ -1,0 +1,66 @@
+/** JetStream stream names. */
+export const Streams = {
+  tasks: "TASKS",
+  events: "EVENTS",
+  dlq: "DLQ",
+  outbox: "OUTBOX",
+} as const;
+
+/** KV bucket names. */
+export const Buckets = {
+  tasks: "tasks",
+  leases: "leases",
+  cursors: "cursors",
+  budgets: "budgets",
+  control: "control",
+} as const;
+
+/** Object store names. */
+export const ObjectStores = {
+  artifacts: "artifacts",
+} as const;
+
+/** Durable consumer names. */
+export const Consumers = {
+  executor: "executor",
+  notifier: "notifier",
+  emailOutbox: "email-outbox",
+  webhookOutbox: "webhook-outbox",
+} as const;
+
+/** Subject builders. Every token passed in must already be subject-safe. */
+export const Subjects = {
+  tasksAll: "tasks.run.>",
+  taskRun: (repoKey: string) => `tasks.run.${repoKey}`,
+  eventsAll: "events.task.>",
+  eventsOf: (taskId: string) => `events.task.${taskId}.>`,
+  event: (taskId: string, type: string) => `events.task.${taskId}.${type}`,
+  dlqAll: "dlq.>",
+  dlqTasks: (repoKey: string) => `dlq.tasks.${repoKey}`,
+  outboxAll: "outbox.>",
+  outbox: (kind: string) => `outbox.${kind}`,
+} as const;
+
+/** Keys in the `leases`, `control` and other buckets. */
+export const Keys = {
+  repoLease: (repoKey: string) => `repo.${repoKey}`,
+  schedulerLeader: "leader.scheduler",
+  cancel: (taskId: string) => `cancel.${taskId}`,
+  approval: (taskId: string) => `approval.${taskId}`,
+  pauseAll: "pause.all",
+  pauseSchedule: (name: string) => `pause.schedule.${name}`,
+} as const;
+
+/** DLQ headers; the original payload is kept byte for byte as the message body. */
+export const DlqHeaders = {
+  origSubject: "X-Orig-Subject",
+  origSeq: "X-Orig-Seq",
+  deliveries: "X-Deliveries",
+  reason: "X-Reason",
+  detail: "X-Reason-Detail",
+  taskId: "X-Task-Id",
+  failedAt: "X-Failed-At",
+} as const;
+
+/** The subject token used for tasks that have no repository. */
+export const NO_REPO_KEY = "none";

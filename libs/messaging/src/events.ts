@@ -1,0 +1,53 @@
+import type { JetStreamClient } from "@nats-io/jetstream";
+import { coerceError } from "@nightshift/errors";
+import { Subjects, TASK_EVENT_VERSION, type TaskEventBody } from "@nightshift/contracts";
+
+export interface EventPublisher {
+  /** Publishes without waiting for the ack; failures surface in `flush()`. */
+  emit(body: TaskEventBody): void;
+  /** Publishes and waits for the stream's ack. */
+  emitNow(body: TaskEventBody): Promise<void>;
+  /** Waits for every emitted event; rejects with the first failure. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Events of one attempt of one task. Each gets `Nats-Msg-Id` `<taskId>:<attempt>:<seq>`,
+ * so a retried publish is stored once.
+ */
+export function eventPublisher(
+  js: JetStreamClient,
+  taskId: string,
+  attempt: number,
+): EventPublisher {
+  let seq = 0;
+  const pending = new Set<Promise<unknown>>();
+  let failure: unknown;
+  const publish = (body: TaskEventBody): Promise<unknown> => {
+    seq++;
+    const event = { v: TASK_EVENT_VERSION, taskId, at: new Date().toISOString(), attempt, ...body };
+    return js.publish(Subjects.event(taskId, body.type), JSON.stringify(event), {
+      msgID: `${taskId}:${attempt}:${seq}`,
+    });
+  };
+  return {
+    emit(body) {
+      const p = publish(body).catch((err: unknown) => {
+        failure ??= err;
+      });
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    },
+    async emitNow(body) {
+      await publish(body);
+    },
+    async flush() {
+      await Promise.all([...pending]);
+      if (failure !== undefined) {
+        const err = failure;
+        failure = undefined;
+        throw coerceError(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import type { KV } from "@nats-io/kv";
+import { JetStreamApiError } from "@nats-io/jetstream";
+
+const WRONG_LAST_SEQUENCE = 10071;
+
+export interface LeaseHolder {
+  owner: string;
+  taskId: string;
+  acquiredAt: string;
+}
+
+/** A held lease. `fence` is the KV revision: strictly increasing, so stale holders can be refused. */
+export interface Lease {
+  readonly key: string;
+  /** The current revision; changes on every renewal. */
+  fence(): number;
+  /** The revision the lease was first acquired with. */
+  readonly acquiredFence: number;
+  /** Renews with CAS on the last revision; false when the lease was lost. */
+  renew(): Promise<boolean>;
+  /** Deletes the key only if this holder still has it. */
+  release(): Promise<void>;
+}
+
+function isWrongLastSequence(err: unknown): boolean {
+  if (err instanceof JetStreamApiError) return err.code === WRONG_LAST_SEQUENCE;
+  return err instanceof Error && /wrong last sequence/i.test(err.message);
+}
+
+/**
+ * Acquires `key` with `create` (CAS on "absent"). Resolves `undefined` when someone
+ * else holds it. Ownership is decided only by CAS results, never by `get()`.
+ */
+export async function acquireLease(
+  kv: KV,
+  key: string,
+  holder: LeaseHolder,
+): Promise<Lease | undefined> {
+  const body = JSON.stringify(holder);
+  let rev: number;
+  try {
+    rev = await kv.create(key, body);
+  } catch (err) {
+    if (isWrongLastSequence(err)) return undefined;
+    throw err;
+  }
+  const acquired = rev;
+  let lost = false;
+  return {
+    key,
+    acquiredFence: acquired,
+    fence: () => rev,
+    async renew() {
+      if (lost) return false;
+      try {
+        rev = await kv.update(key, body, rev);
+        return true;
+      } catch (err) {
+        if (isWrongLastSequence(err)) {
+          lost = true;
+          return false;
+        }
+        throw err;
+      }
+    },
+    async release() {
+      if (lost) return;
+      lost = true;
+      try {
+        await kv.delete(key, { previousSeq: rev });
+      } catch (err) {
+        if (!isWrongLastSequence(err)) throw err;
+      }
+    },
+  };
+}
+
+/** Reads who holds a lease, for status display only (never for ownership decisions). */
+export async function leaseHolder(kv: KV, key: string): Promise<LeaseHolder | undefined> {
+  const e = await kv.get(key);
+  if (!e || e.operation !== "PUT") return undefined;
+  try {
+    return e.json<LeaseHolder>();
+  } catch {
+    return undefined;
+  }
+}
+
+export { isWrongLastSequence };

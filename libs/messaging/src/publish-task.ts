@@ -1,0 +1,41 @@
+import { NO_REPO_KEY, Subjects, Task, type TaskInputShape } from "@nightshift/contracts";
+import { NightshiftError } from "@nightshift/errors";
+import type { Bus } from "./bus.ts";
+import { newRecord } from "./task-store.ts";
+
+export interface PublishResult {
+  task: Task;
+  /** False when the same task id was already published (dedupe window or existing record). */
+  created: boolean;
+  /** Stream sequence of the TASKS message. */
+  seq: number;
+}
+
+/**
+ * Validates and publishes a task: the record first (idempotent `create`), then the
+ * message with `Nats-Msg-Id` = task id. Producers call this again with the same task
+ * after any failure; nothing is created twice.
+ */
+export async function publishTask(
+  bus: Bus,
+  input: TaskInputShape,
+  opts: { msgId?: string } = {},
+): Promise<PublishResult> {
+  const parsed = Task.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join(".") || "(task)"}: ${i.message}`,
+    );
+    throw new NightshiftError("INVALID_PAYLOAD", `invalid task: ${problems.join("; ")}`);
+  }
+  const task = parsed.data;
+  const recordRev = await bus.tasks.create(newRecord(task));
+  const ack = await bus.js.publish(
+    Subjects.taskRun(task.repo?.key ?? NO_REPO_KEY),
+    JSON.stringify(task),
+    {
+      msgID: opts.msgId ?? task.id,
+    },
+  );
+  return { task, created: recordRev !== undefined && !ack.duplicate, seq: ack.seq };
+}

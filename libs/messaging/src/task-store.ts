@@ -1,0 +1,156 @@
+import type { KV } from "@nats-io/kv";
+import {
+  canTransition,
+  EMPTY_USAGE,
+  MAX_TRANSITIONS,
+  TASK_RECORD_VERSION,
+  TaskRecord,
+  type Task,
+  type TaskState,
+  type WaitReason,
+} from "@nightshift/contracts";
+import { NightshiftError } from "@nightshift/errors";
+import { isWrongLastSequence } from "./lease.ts";
+
+export interface StoredRecord {
+  record: TaskRecord;
+  revision: number;
+}
+
+export interface TransitionOptions {
+  reason?: string | undefined;
+  detail?: string | undefined;
+  waitReason?: WaitReason | undefined;
+  waitUntil?: string | undefined;
+  redrive?: boolean;
+  /** Further changes applied in the same CAS write. */
+  patch?: (record: TaskRecord) => void;
+}
+
+/** A new record for a task that has just been accepted. */
+export function newRecord(task: Task, now = new Date()): TaskRecord {
+  const at = now.toISOString();
+  return {
+    v: TASK_RECORD_VERSION,
+    id: task.id,
+    task,
+    state: "queued",
+    attempts: 0,
+    createdAt: at,
+    updatedAt: at,
+    usage: { ...EMPTY_USAGE },
+    transitions: [{ state: "queued", at, attempt: 0 }],
+  };
+}
+
+/** Applies a state change to a record in memory, checking the state machine. */
+export function applyTransition(
+  record: TaskRecord,
+  to: TaskState,
+  opts: TransitionOptions = {},
+  now = new Date(),
+): TaskRecord {
+  if (!canTransition(record.state, to, opts.redrive === true ? { redrive: true } : undefined)) {
+    throw new NightshiftError(
+      "CONFLICT",
+      `task ${record.id}: cannot go from ${record.state} to ${to}`,
+    );
+  }
+  const at = now.toISOString();
+  const next: TaskRecord = structuredClone(record);
+  next.state = to;
+  next.updatedAt = at;
+  delete next.reason;
+  delete next.detail;
+  delete next.waitReason;
+  delete next.waitUntil;
+  if (opts.reason !== undefined) next.reason = opts.reason;
+  if (opts.detail !== undefined) next.detail = opts.detail;
+  if (to === "waiting") {
+    if (opts.waitReason !== undefined) next.waitReason = opts.waitReason;
+    if (opts.waitUntil !== undefined) next.waitUntil = opts.waitUntil;
+  }
+  if (to === "running" && next.startedAt === undefined) next.startedAt = at;
+  if (["succeeded", "failed", "blocked", "cancelled"].includes(to)) next.finishedAt = at;
+  if (opts.redrive === true) delete next.finishedAt;
+  next.transitions.push({
+    state: to,
+    at,
+    attempt: next.attempts,
+    ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
+  });
+  if (next.transitions.length > MAX_TRANSITIONS)
+    next.transitions.splice(0, next.transitions.length - MAX_TRANSITIONS);
+  opts.patch?.(next);
+  return next;
+}
+
+/** Task records in the `tasks` bucket, changed only by compare-and-set. */
+export class TaskStore {
+  readonly kv: KV;
+  constructor(kv: KV) {
+    this.kv = kv;
+  }
+
+  async get(id: string): Promise<StoredRecord | undefined> {
+    const e = await this.kv.get(id);
+    if (!e || e.operation !== "PUT") return undefined;
+    const parsed = TaskRecord.safeParse(e.json());
+    if (!parsed.success) {
+      throw new NightshiftError(
+        "INVALID_PAYLOAD",
+        `task record ${id} is invalid: ${parsed.error.message}`,
+      );
+    }
+    return { record: parsed.data, revision: e.revision };
+  }
+
+  /** Creates the record; resolves undefined when one already exists (idempotent submit). */
+  async create(record: TaskRecord): Promise<number | undefined> {
+    try {
+      return await this.kv.create(record.id, JSON.stringify(record));
+    } catch (err) {
+      if (isWrongLastSequence(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Read-modify-write with CAS, retried on conflicts. `mutate` returns the new record,
+   * or undefined to leave it unchanged. It may throw to refuse the change.
+   */
+  async update(
+    id: string,
+    mutate: (current: TaskRecord) => TaskRecord | undefined,
+  ): Promise<StoredRecord | undefined> {
+    for (let i = 0; i < 20; i++) {
+      const current = await this.get(id);
+      if (!current) return undefined;
+      const next = mutate(current.record);
+      if (next === undefined) return current;
+      try {
+        const revision = await this.kv.update(id, JSON.stringify(next), current.revision);
+        return { record: next, revision };
+      } catch (err) {
+        if (!isWrongLastSequence(err)) throw err;
+      }
+    }
+    throw new NightshiftError("CONFLICT", `task ${id}: too many concurrent updates`);
+  }
+
+  /** CAS transition through the state machine. */
+  transition(
+    id: string,
+    to: TaskState,
+    opts: TransitionOptions = {},
+  ): Promise<StoredRecord | undefined> {
+    return this.update(id, (r) => applyTransition(r, to, opts));
+  }
+
+  /** All task ids (for `status` and listings). */
+  async ids(): Promise<string[]> {
+    const out: string[] = [];
+    for await (const k of await this.kv.keys()) out.push(k);
+    return out;
+  }
+}

@@ -1,0 +1,15 @@
+export { runMain } from "./run-main.ts";
+export type { MainContext, RunMainOptions } from "./run-main.ts";
+export { Releasers } from "./releasers.ts";
+export { Lifecycle } from "./lifecycle.ts";
+export type { ServiceState } from "./lifecycle.ts";
+export { createLogger, redactText, REDACT_PATHS } from "./logger.ts";
+export type { LoggerOptions } from "./logger.ts";
+export { createHealthApp } from "./health.ts";
+export type { Component, HealthAppOptions } from "./health.ts";
+export { startHttpServer } from "./http-server.ts";
+export type { HttpServer } from "./http-server.ts";
+export { createRegistry } from "./metrics.ts";
+export type { Logger } from "pino";
+export type { Registry } from "prom-client";
+export type { Hono } from "hono";

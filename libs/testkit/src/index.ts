@@ -1,0 +1,7 @@
+export { startTestNats } from "./nats.ts";
+export type { TestNats } from "./nats.ts";
+export { waitFor } from "./wait-for.ts";
+export type { WaitForOptions } from "./wait-for.ts";
+export { makeTestRepo, git } from "./git.ts";
+export type { TestRepo } from "./git.ts";
+export { processesMatching } from "./processes.ts";
