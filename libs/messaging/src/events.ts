@@ -4,7 +4,7 @@ import { Subjects, TASK_EVENT_VERSION, type TaskEventBody } from "@nightshift/co
 
 export interface EventPublisher {
   /** Publishes without waiting for the ack; failures surface in `flush()`. */
-  emit(body: TaskEventBody): void;
+  emit: (body: TaskEventBody) => void;
   /** Publishes and waits for the stream's ack. */
   emitNow(body: TaskEventBody): Promise<void>;
   /** Waits for every emitted event; rejects with the first failure. */
@@ -12,13 +12,15 @@ export interface EventPublisher {
 }
 
 /**
- * Events of one attempt of one task. Each gets `Nats-Msg-Id` `<taskId>:<attempt>:<seq>`,
- * so a retried publish is stored once.
+ * Events of one task from one publisher. Each gets `Nats-Msg-Id` `<taskId>:<scope>:<seq>`,
+ * so a retried publish is stored once. `scope` must be unique per publisher: `a<attempt>`
+ * for a run, `d<streamSeq>.<delivery>` for one delivery's handling, `submit` for submission.
  */
 export function eventPublisher(
   js: JetStreamClient,
   taskId: string,
   attempt: number,
+  scope: string = `a${attempt}`,
 ): EventPublisher {
   let seq = 0;
   const pending = new Set<Promise<unknown>>();
@@ -27,11 +29,11 @@ export function eventPublisher(
     seq++;
     const event = { v: TASK_EVENT_VERSION, taskId, at: new Date().toISOString(), attempt, ...body };
     return js.publish(Subjects.event(taskId, body.type), JSON.stringify(event), {
-      msgID: `${taskId}:${attempt}:${seq}`,
+      msgID: `${taskId}:${scope}:${seq}`,
     });
   };
   return {
-    emit(body) {
+    emit: (body) => {
       const p = publish(body).catch((err: unknown) => {
         failure ??= err;
       });

@@ -1,6 +1,7 @@
 import { NO_REPO_KEY, Subjects, Task, type TaskInputShape } from "@nightshift/contracts";
 import { NightshiftError } from "@nightshift/errors";
 import type { Bus } from "./bus.ts";
+import { eventPublisher } from "./events.ts";
 import { newRecord } from "./task-store.ts";
 
 export interface PublishResult {
@@ -37,5 +38,9 @@ export async function publishTask(
       msgID: opts.msgId ?? task.id,
     },
   );
-  return { task, created: recordRev !== undefined && !ack.duplicate, seq: ack.seq };
+  const created = recordRev !== undefined && !ack.duplicate;
+  if (created) {
+    await eventPublisher(bus.js, task.id, 0, "submit").emitNow({ type: "state", state: "queued" });
+  }
+  return { task, created, seq: ack.seq };
 }

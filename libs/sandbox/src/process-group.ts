@@ -1,0 +1,122 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import type { SandboxProcess, SpawnSpec } from "./types.ts";
+
+/** Environment variable that marks every process an agent starts, even ones that leave its group. */
+export const PROCESS_TAG = "NIGHTSHIFT_PROCESS_TAG";
+
+function procEntries(): string[] {
+  try {
+    return readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+}
+
+/** PIDs of live (non-zombie) processes in process group `pgid`, read from /proc. */
+export function groupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  for (const e of procEntries()) {
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // fields after the command: state ppid pgrp ...
+      if (rest[0] !== "Z" && Number(rest[2]) === pgid) out.push(Number(e));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** PIDs of live processes carrying `tag` in their environment (they escaped the group with setsid). */
+export function taggedProcesses(tag: string): number[] {
+  const needle = `${PROCESS_TAG}=${tag}\0`;
+  const out: number[] = [];
+  for (const e of procEntries()) {
+    try {
+      if (!readFileSync(`/proc/${e}/environ`, "utf8").includes(needle)) continue;
+      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z")
+        out.push(Number(e));
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return out;
+}
+
+function signalAll(pids: number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone
+    }
+  }
+}
+
+/**
+ * Spawns `argv` as the leader of a new process group. Every descendant carries a tag in its
+ * environment, so processes that left the group (setsid, double fork) are found too.
+ * `exited` resolves when the leader has exited and nothing it started is left: leftovers
+ * get SIGTERM, then SIGKILL after `leftoverGraceMs`.
+ */
+export function spawnGroup(spec: SpawnSpec, leftoverGraceMs = 2_000): SandboxProcess {
+  const [cmd, ...args] = spec.argv;
+  if (cmd === undefined) throw new Error("empty argv");
+  const tag = randomUUID();
+  const child = spawn(cmd, args, {
+    cwd: spec.cwd,
+    env: { ...spec.env, [PROCESS_TAG]: tag },
+    detached: true,
+    stdio: [spec.stdin === true ? "pipe" : "ignore", "pipe", "pipe"],
+  });
+  const pgid = child.pid;
+  const leftovers = (): number[] =>
+    pgid === undefined ? [] : [...new Set([...groupMembers(pgid), ...taggedProcesses(tag)])];
+  const killAll = (signal: NodeJS.Signals): void => {
+    if (pgid === undefined) return;
+    try {
+      process.kill(-pgid, signal);
+    } catch {
+      // group already gone
+    }
+    signalAll(taggedProcesses(tag), signal);
+  };
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    let settled = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (settled) return;
+      settled = true;
+      if (leftovers().length === 0) {
+        resolve({ code, signal });
+        return;
+      }
+      killAll("SIGTERM");
+      const deadline = Date.now() + leftoverGraceMs;
+      const poll = (): void => {
+        if (leftovers().length === 0) resolve({ code, signal });
+        else {
+          if (Date.now() > deadline) killAll("SIGKILL");
+          setTimeout(poll, 50);
+        }
+      };
+      setTimeout(poll, 20);
+    };
+    child.once("exit", finish);
+    child.once("error", (err) => {
+      child.stderr?.emit("data", Buffer.from(`${err.message}\n`));
+      finish(127, null);
+    });
+  });
+  return {
+    pid: pgid ?? -1,
+    stdout: child.stdout!,
+    stderr: child.stderr!,
+    stdin: child.stdin,
+    exited,
+    killGroup: killAll,
+  };
+}

@@ -1,0 +1,27 @@
+import type { Readable, Writable } from "node:stream";
+
+export interface SpawnSpec {
+  argv: readonly string[];
+  cwd: string;
+  /** The complete environment of the process: nothing is inherited from the executor. */
+  env: Readonly<Record<string, string>>;
+  /** Pipe stdin (for prompts passed on stdin); otherwise it is /dev/null. */
+  stdin?: boolean;
+}
+
+export interface SandboxProcess {
+  readonly pid: number;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly stdin: Writable | null;
+  /** Resolves when the process has exited and its whole process group is gone. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Signals the whole process group. */
+  killGroup(signal: NodeJS.Signals): void;
+}
+
+/** Runs agent processes; drivers differ in how much of the host the process can see. */
+export interface Sandbox {
+  readonly driver: string;
+  spawn(spec: SpawnSpec): SandboxProcess;
+}

@@ -1,0 +1,20 @@
+/** Variables an agent may inherit from the executor's environment. */
+const ALLOWED = ["PATH", "LANG", "LC_ALL", "TZ", "TERM", "HOME", "USER", "SHELL", "TMPDIR"];
+
+/**
+ * The agent's base environment: only allowlisted variables, so tokens and credentials
+ * of the executor (GITHUB_TOKEN, NATS_*, API keys) never reach the agent. Backends add
+ * exactly the keys they need (a model API key) on top.
+ */
+export function agentBaseEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ALLOWED) {
+    const v = env[k];
+    if (v !== undefined) out[k] = v;
+  }
+  out["PATH"] ??= "/usr/local/bin:/usr/bin:/bin";
+  out["NIGHTSHIFT"] = "1";
+  return out;
+}

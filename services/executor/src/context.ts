@@ -1,0 +1,34 @@
+import type { AgentBackend, BackendRegistry } from "@nightshift/agents";
+import type { NightshiftConfig } from "@nightshift/config";
+import type { Bus } from "@nightshift/messaging";
+import type { Logger } from "@nightshift/runtime";
+import type { Sandbox } from "@nightshift/sandbox";
+import type { CancelWatch } from "./cancel-watch.ts";
+import type { ExecutorMetrics } from "./metrics.ts";
+
+/** A task running in this process, for `/status`. */
+export interface RunningTask {
+  taskId: string;
+  attempt: number;
+  backend: string;
+  repo?: string | undefined;
+  startedAt: string;
+  pid?: number;
+}
+
+/** What the task handler needs; built once by the service. */
+export interface ExecutorContext {
+  bus: Bus;
+  config: NightshiftConfig;
+  backends: Pick<BackendRegistry, "get">;
+  sandbox: Sandbox;
+  log: Logger;
+  instance: string;
+  cancels: CancelWatch;
+  metrics: ExecutorMetrics;
+  /** The agent's base environment: an allowlist, never the executor's secrets. */
+  agentEnv: Readonly<Record<string, string>>;
+  running: Map<string, RunningTask>;
+}
+
+export type { AgentBackend };

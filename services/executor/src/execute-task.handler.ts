@@ -1,0 +1,184 @@
+import { isTerminal, Keys, Task, type TaskRecord } from "@nightshift/contracts";
+import { coerceError, isNightshiftError, PermanentError } from "@nightshift/errors";
+import {
+  ack,
+  acquireLease,
+  applyTransition,
+  dead,
+  eventPublisher,
+  newRecord,
+  retry,
+  type JsMsg,
+  type Lease,
+  type MessageContext,
+  type Outcome,
+} from "@nightshift/messaging";
+import type { ExecutorContext } from "./context.ts";
+import { runAttempt } from "./run-attempt.ts";
+
+function describeZod(err: unknown): string {
+  if (err instanceof SyntaxError) return `not JSON: ${err.message}`;
+  const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+  if (Array.isArray(issues))
+    return issues
+      .map((i) => `${i.path.map(String).join(".") || "(task)"}: ${i.message}`)
+      .join("; ");
+  return coerceError(err).message;
+}
+
+/**
+ * Handles one delivery of a task: validates it, settles duplicates and cancellations,
+ * takes the repository lease, counts the attempt and runs it. Every decision returns an
+ * Outcome; `settle` turns it into ack / nak / DLQ+term.
+ */
+export function createTaskHandler(
+  ctx: ExecutorContext,
+): (msg: JsMsg, mc: MessageContext) => Promise<Outcome> {
+  const { bus, config } = ctx;
+  return async (msg, mc) => {
+    let task: Task;
+    try {
+      task = Task.parse(msg.json());
+    } catch (err) {
+      const detail = describeZod(err);
+      ctx.log.warn(
+        { subject: msg.subject, seq: msg.info.streamSequence, detail },
+        "invalid task payload: dead-lettered",
+      );
+      return dead("invalid-payload", detail);
+    }
+    const log = ctx.log.child({ taskId: task.id, delivery: msg.info.deliveryCount });
+    const pre = eventPublisher(
+      bus.js,
+      task.id,
+      0,
+      `d${msg.info.streamSequence}.${msg.info.deliveryCount}`,
+    );
+
+    const [found, cancel] = await Promise.all([bus.tasks.get(task.id), ctx.cancels.check(task.id)]);
+    let stored = found;
+    if (!stored) {
+      // The message can arrive before its record (a producer crashed in between) or after the record expired.
+      await bus.tasks.create(newRecord(task));
+      stored = await bus.tasks.get(task.id);
+      if (!stored) return retry("task record could not be created", 1_000);
+    }
+    const record = stored.record;
+    if (isTerminal(record.state)) {
+      log.info({ state: record.state }, "task already finished: delivery acknowledged");
+      return ack();
+    }
+
+    const finishEarly = async (
+      to: "cancelled" | "failed",
+      reason: string,
+      detail: string,
+    ): Promise<void> => {
+      await bus.tasks.update(task.id, (r) =>
+        isTerminal(r.state) ? undefined : applyTransition(r, to, { reason, detail }),
+      );
+      pre.emit({ type: "state", state: to, reason, detail });
+      await pre.flush().catch(() => undefined);
+    };
+
+    if (cancel) {
+      await finishEarly("cancelled", "cancelled", cancel.message ?? `cancelled by ${cancel.by}`);
+      log.info("cancelled before it ran");
+      return ack();
+    }
+
+    const backendName = task.backend ?? config.executor.defaultBackend;
+    let backend;
+    try {
+      if (backendName === undefined) {
+        throw new PermanentError(
+          "no-backend",
+          "the task names no backend and executor.defaultBackend is not set",
+        );
+      }
+      backend = ctx.backends.get(backendName);
+    } catch (err) {
+      const e = coerceError(err);
+      const reason = isNightshiftError(e, "PERMANENT")
+        ? (e as PermanentError).reason
+        : "backend-error";
+      await finishEarly("failed", reason, e.message);
+      log.warn({ reason, detail: e.message }, "task failed before it ran");
+      return dead(reason, e.message);
+    }
+
+    if (record.attempts >= config.executor.maxAttempts) {
+      const detail = `gave up after ${record.attempts} attempt(s); last: ${record.reason ?? record.state}`;
+      await finishEarly("failed", "max-attempts", detail);
+      return dead("max-attempts", detail);
+    }
+
+    let lease: Lease | undefined;
+    if (task.repo) {
+      lease = await acquireLease(bus.kv.leases, Keys.repoLease(task.repo.key), {
+        owner: ctx.instance,
+        taskId: task.id,
+        acquiredAt: new Date().toISOString(),
+      });
+      if (!lease) {
+        ctx.metrics.leaseBusy.inc();
+        if (record.state !== "waiting" || record.waitReason !== "repo-busy") {
+          const until = new Date(Date.now() + config.executor.busyDelay).toISOString();
+          await bus.tasks.update(task.id, (r) =>
+            r.state === "queued" || r.state === "waiting" || r.state === "running"
+              ? applyTransition(r, "waiting", {
+                  reason: "repo-busy",
+                  waitReason: "repo-busy",
+                  waitUntil: until,
+                })
+              : undefined,
+          );
+          pre.emit({
+            type: "state",
+            state: "waiting",
+            reason: "repo-busy",
+            waitReason: "repo-busy",
+          });
+          await pre.flush().catch(() => undefined);
+        }
+        return retry("repo-busy", config.executor.busyDelay);
+      }
+    }
+
+    try {
+      const attempt = record.attempts + 1;
+      const out = await bus.tasks.update(task.id, (r) => {
+        if (isTerminal(r.state)) return undefined;
+        return applyTransition(r, "running", {
+          patch: (n) => {
+            n.attempts = attempt;
+            n.executor = {
+              instance: ctx.instance,
+              ...(lease ? { fence: lease.acquiredFence } : {}),
+            };
+          },
+        });
+      });
+      const started: TaskRecord | undefined = out?.record;
+      if (!started || started.state !== "running" || started.attempts !== attempt) {
+        log.info("task finished or was cancelled while being picked up");
+        return ack();
+      }
+      return await runAttempt({
+        ctx,
+        task,
+        attempt,
+        msg,
+        lease,
+        force: mc.force,
+        backend,
+        backendName,
+        log,
+      });
+    } finally {
+      await lease
+        ?.release()
+        .catch((err: unknown) => log.warn({ err }, "lease release failed (it will expire)"));
+    }
+  };
+}

@@ -1,0 +1,3 @@
+export { executorService, taskDlqSubject } from "./service.ts";
+export type { ExecutorOptions } from "./service.ts";
+export { agentBaseEnv } from "./agent-env.ts";

@@ -1,0 +1,322 @@
+import type { AgentBackend, AgentRunResult } from "@nightshift/agents";
+import type { Task, TaskResult } from "@nightshift/contracts";
+import { coerceError, isNightshiftError } from "@nightshift/errors";
+import {
+  abandon,
+  ack,
+  eventPublisher,
+  retry,
+  type JsMsg,
+  type Lease,
+  type Outcome,
+} from "@nightshift/messaging";
+import type { Logger } from "@nightshift/runtime";
+import {
+  finishWorkspace,
+  prepareWorkspace,
+  removeWorkspace,
+  type FinishResult,
+  type Workspace,
+} from "@nightshift/workspace";
+import type { ExecutorContext } from "./context.ts";
+import { AttemptRecord } from "./fenced-record.ts";
+
+export interface AttemptInput {
+  ctx: ExecutorContext;
+  task: Task;
+  attempt: number;
+  msg: JsMsg;
+  lease: Lease | undefined;
+  force: AbortSignal;
+  backend: AgentBackend;
+  backendName: string;
+  log: Logger;
+}
+
+/** Why a run was stopped from outside. */
+type StopReason = "timeout" | "cancelled" | "lease-lost" | "shutdown";
+
+function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Runs one attempt: workspace, agent, heartbeats, limits, then commits and pushes what
+ * the agent did and records the outcome. The partial work of a stopped run is kept on
+ * its branch.
+ */
+export async function runAttempt(a: AttemptInput): Promise<Outcome> {
+  const { ctx, task, attempt, msg, lease, log } = a;
+  const cfg = ctx.config;
+  const events = eventPublisher(ctx.bus.js, task.id, attempt);
+  const record = new AttemptRecord(ctx.bus, task.id, attempt, ctx.instance);
+  const stop = new AbortController();
+  const halt = (why: StopReason): void => {
+    if (!stop.signal.aborted) stop.abort(why);
+  };
+  const publishedAt = Number(msg.timestampNanos / 1_000n) / 1000;
+  const t0 = Date.now();
+
+  events.emit({ type: "state", state: "running" });
+  ctx.metrics.running.inc();
+  ctx.running.set(task.id, {
+    taskId: task.id,
+    attempt,
+    backend: a.backendName,
+    repo: task.repo?.url,
+    startedAt: new Date().toISOString(),
+  });
+
+  // Heartbeat: renew the repository lease, and only while we hold it tell JetStream we
+  // are working; a stale holder must not extend a delivery that is no longer its own.
+  let beating = false;
+  const heartbeat = setInterval(() => {
+    if (beating) return;
+    beating = true;
+    void (async () => {
+      try {
+        if (lease && !(await lease.renew())) {
+          log.warn("repository lease lost: stopping the agent");
+          halt("lease-lost");
+          return;
+        }
+        msg.working();
+        if (await ctx.cancels.check(task.id)) halt("cancelled");
+      } catch (err) {
+        log.warn({ err: coerceError(err) }, "heartbeat failed");
+      } finally {
+        beating = false;
+      }
+    })();
+  }, cfg.nats.heartbeat);
+  const timeoutMs = (task.limits.timeoutSec ?? 0) * 1000 || cfg.executor.timeout;
+  const timer = setTimeout(() => halt("timeout"), timeoutMs);
+  const offCancel = ctx.cancels.on(task.id, () => halt("cancelled"));
+  const onForce = (): void => halt("shutdown");
+  a.force.addEventListener("abort", onForce, { once: true });
+
+  let ws: Workspace | undefined;
+  try {
+    try {
+      ws = await prepareWorkspace({
+        root: cfg.executor.workspaces,
+        taskId: task.id,
+        repo: task.repo,
+      });
+    } catch (err) {
+      return await retryLater(a, record, events, "workspace", coerceError(err).message);
+    }
+    if (ws.branch)
+      events.emit({
+        type: "log",
+        level: "info",
+        message: `workspace ready on branch ${ws.branch}`,
+      });
+
+    let result: AgentRunResult;
+    try {
+      result = await a.backend.run({
+        taskId: task.id,
+        attempt,
+        prompt: task.prompt,
+        workspace: ws.dir,
+        model: task.model,
+        env: ctx.agentEnv,
+        sandbox: ctx.sandbox,
+        emit: events.emit,
+        signal: stop.signal,
+        killGraceMs: cfg.executor.killGrace,
+        onSpawn: (pid) => {
+          const dispatchMs = Math.max(0, nowMs() - publishedAt);
+          ctx.metrics.dispatch.observe(dispatchMs / 1000);
+          const r = ctx.running.get(task.id);
+          if (r) r.pid = pid;
+          events.emit({ type: "agent", phase: "spawned", backend: a.backendName, pid, dispatchMs });
+        },
+      });
+    } catch (err) {
+      const e = coerceError(err);
+      if (isNightshiftError(e, "PERMANENT"))
+        return await fail(a, record, events, "backend-error", e.message, undefined, t0);
+      return await retryLater(a, record, events, "backend-error", e.message);
+    }
+    events.emit({
+      type: "agent",
+      phase: "exited",
+      backend: a.backendName,
+      exitCode: result.exitCode,
+      signal: result.signal,
+    });
+    const why = stop.signal.aborted ? (stop.signal.reason as StopReason) : undefined;
+    if (why === "lease-lost") return abandon("lease lost");
+
+    let finished: FinishResult;
+    try {
+      finished = await finishWorkspace(
+        ws,
+        `nightshift: ${firstLine(task.prompt)}\n\nTask: ${task.id}\nAttempt: ${attempt}`,
+      );
+    } catch (err) {
+      return await retryLater(a, record, events, "push-failed", coerceError(err).message);
+    }
+    if (finished.pushed)
+      events.emit({
+        type: "log",
+        level: "info",
+        message: `pushed ${ws.branch} at ${finished.commit}`,
+      });
+    const base: TaskResult = {
+      outcome: "succeeded",
+      pushed: finished.pushed,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      ...(ws.branch !== undefined ? { branch: ws.branch } : {}),
+      ...(finished.commit !== undefined ? { commit: finished.commit } : {}),
+      ...(result.finalText !== undefined ? { summary: result.finalText.slice(0, 4000) } : {}),
+    };
+    await record.update((r) => {
+      r.usage = result.usage;
+      if (result.sessionId)
+        r.session = {
+          backend: a.backendName,
+          id: result.sessionId,
+          ...(ws?.branch ? { branch: ws.branch } : {}),
+        };
+    });
+
+    if (why === "shutdown") {
+      await record.transition("queued", {
+        reason: "interrupted",
+        detail: "the executor shut down; the task will run again",
+      });
+      events.emit({ type: "state", state: "queued", reason: "interrupted" });
+      return retry("interrupted by shutdown", 0);
+    }
+    if (why === "cancelled") {
+      const req = await ctx.cancels.check(task.id);
+      return await finish(
+        a,
+        record,
+        events,
+        "cancelled",
+        "cancelled",
+        req?.message ?? `cancelled by ${req?.by ?? "request"}`,
+        { ...base, outcome: "cancelled" },
+        t0,
+      );
+    }
+    if (why === "timeout") {
+      return await fail(
+        a,
+        record,
+        events,
+        "timeout",
+        `exceeded the ${Math.round(timeoutMs / 1000)} s time limit`,
+        { ...base, outcome: "timeout" },
+        t0,
+      );
+    }
+    if (result.exitCode !== 0) {
+      const detail = result.signal
+        ? `agent killed by ${result.signal}`
+        : `agent exited with code ${result.exitCode}`;
+      return await fail(
+        a,
+        record,
+        events,
+        "exit-code",
+        detail,
+        { ...base, outcome: "exit-code" },
+        t0,
+      );
+    }
+    return await finish(a, record, events, "succeeded", undefined, undefined, base, t0);
+  } catch (err) {
+    if (isNightshiftError(err, "LEASE_LOST")) return abandon(coerceError(err).message);
+    throw err;
+  } finally {
+    clearInterval(heartbeat);
+    clearTimeout(timer);
+    offCancel();
+    a.force.removeEventListener("abort", onForce);
+    ctx.running.delete(task.id);
+    ctx.metrics.running.dec();
+    await events
+      .flush()
+      .catch((err: unknown) => log.warn({ err }, "some task events were not published"));
+    if (ws) await removeWorkspace(ws).catch(() => undefined);
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split("\n")[0] ?? "";
+  return line.length > 72 ? `${line.slice(0, 69)}...` : line;
+}
+
+type Events = ReturnType<typeof eventPublisher>;
+
+async function finish(
+  a: AttemptInput,
+  record: AttemptRecord,
+  events: Events,
+  state: "succeeded" | "cancelled" | "failed" | "blocked",
+  reason: string | undefined,
+  detail: string | undefined,
+  result: TaskResult | undefined,
+  t0: number,
+): Promise<Outcome> {
+  await record.transition(state, {
+    reason,
+    detail,
+    patch: (r) => {
+      if (result) r.result = result;
+    },
+  });
+  events.emit({
+    type: "state",
+    state,
+    ...(reason ? { reason } : {}),
+    ...(detail ? { detail } : {}),
+  });
+  const outcome = result?.outcome ?? reason ?? state;
+  a.ctx.metrics.outcomes.inc({ backend: a.backendName, outcome });
+  a.ctx.metrics.duration.observe({ backend: a.backendName, outcome }, (Date.now() - t0) / 1000);
+  a.log.info({ state, reason, detail, attempt: a.attempt }, `task ${state}`);
+  return ack();
+}
+
+function fail(
+  a: AttemptInput,
+  record: AttemptRecord,
+  events: Events,
+  reason: string,
+  detail: string,
+  result: TaskResult | undefined,
+  t0: number,
+): Promise<Outcome> {
+  return finish(
+    a,
+    record,
+    events,
+    "failed",
+    reason,
+    detail,
+    result ?? { outcome: reason, pushed: false },
+    t0,
+  );
+}
+
+/** An infrastructure failure (git, workspace): back to the queue, retried after `retryDelay`. */
+async function retryLater(
+  a: AttemptInput,
+  record: AttemptRecord,
+  events: Events,
+  reason: string,
+  detail: string,
+): Promise<Outcome> {
+  a.log.warn({ reason, detail, attempt: a.attempt }, "attempt failed; will retry");
+  await record.transition("queued", { reason, detail });
+  events.emit({ type: "state", state: "queued", reason, detail });
+  events.emit({ type: "error", message: detail, code: reason });
+  return retry(`${reason}: ${detail}`, a.ctx.config.executor.retryDelay);
+}

@@ -1,0 +1,107 @@
+import { BackendRegistry } from "@nightshift/agents";
+import { Consumers, DlqHeaders, NO_REPO_KEY, Streams, Subjects } from "@nightshift/contracts";
+import { runConsumer, type JsMsg } from "@nightshift/messaging";
+import type { ServiceDefinition } from "@nightshift/host";
+import { noneSandbox } from "@nightshift/sandbox";
+import { agentBaseEnv } from "./agent-env.ts";
+import { startCancelWatch } from "./cancel-watch.ts";
+import type { ExecutorContext, RunningTask } from "./context.ts";
+import { createTaskHandler } from "./execute-task.handler.ts";
+import { executorMetrics } from "./metrics.ts";
+
+/** `tasks.run.<repoKey>` → `dlq.tasks.<repoKey>`. */
+export function taskDlqSubject(msg: JsMsg): string {
+  const key = msg.subject.split(".").slice(2).join("_") || NO_REPO_KEY;
+  return Subjects.dlqTasks(key);
+}
+
+function taskIdOf(msg: JsMsg): string | undefined {
+  try {
+    const id = msg.json<{ id?: unknown }>().id;
+    return typeof id === "string" ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ExecutorOptions {
+  /** Environment the agent's allowlisted variables are taken from. */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The executor: pulls tasks, one per free slot, and runs them. */
+export function executorService(opts: ExecutorOptions): ServiceDefinition {
+  return {
+    name: "executor",
+    async start(deps) {
+      const { config, bus, log } = deps;
+      const metrics = executorMetrics(deps.registry);
+      const cancels = await startCancelWatch(bus.kv.control, (err) =>
+        log.error({ err }, "cancel watch ended"),
+      );
+      const running = new Map<string, RunningTask>();
+      const ctx: ExecutorContext = {
+        bus,
+        config,
+        backends: new BackendRegistry(config.backends),
+        sandbox: noneSandbox(),
+        log,
+        instance: deps.instance,
+        cancels,
+        metrics,
+        agentEnv: agentBaseEnv(opts.env),
+        running,
+      };
+      let pullErrors = 0;
+      let lastPullError: string | undefined;
+      const consumer = runConsumer({
+        js: bus.js,
+        stream: Streams.tasks,
+        consumer: Consumers.executor,
+        concurrency: config.executor.slots,
+        handler: createTaskHandler(ctx),
+        stop: deps.stop,
+        force: deps.force,
+        dlqSubject: taskDlqSubject,
+        taskIdOf,
+        onSettled: (msg, settled) => {
+          if (settled.verb === "term") {
+            const o = settled.outcome;
+            log.warn(
+              {
+                seq: msg.info.streamSequence,
+                reason: o.kind === "dead" ? o.reason : undefined,
+                header: DlqHeaders.reason,
+              },
+              "task message dead-lettered",
+            );
+          }
+        },
+        onPullError: (err) => {
+          pullErrors++;
+          lastPullError = err.message;
+          log.warn({ err }, "pull failed; retrying");
+        },
+      });
+      log.info(
+        { slots: config.executor.slots, backends: Object.keys(config.backends) },
+        "executor pulling tasks",
+      );
+      return {
+        component: {
+          name: "executor",
+          ready: () => true,
+          status: () => ({
+            instance: deps.instance,
+            slots: config.executor.slots,
+            busy: consumer.inFlight(),
+            running: [...running.values()],
+            pullErrors,
+            lastPullError,
+          }),
+        },
+        done: consumer.done.finally(() => cancels.stop()),
+      };
+    },
+  };
+}
