@@ -25,3 +25,14 @@ export const PauseFlag = z.strictObject({
   by: z.string(),
 });
 export type PauseFlag = z.infer<typeof PauseFlag>;
+
+/** Value of `<service>.<instance>` in the services bucket, refreshed while the instance runs. */
+export const Presence = z.strictObject({
+  service: z.string(),
+  instance: z.string(),
+  startedAt: z.iso.datetime(),
+  seenAt: z.iso.datetime(),
+  state: z.string(),
+  http: z.string().optional(),
+});
+export type Presence = z.infer<typeof Presence>;

@@ -37,4 +37,4 @@ export {
 } from "./task-record.ts";
 export { TaskEvent, TASK_EVENT_VERSION } from "./task-event.ts";
 export type { TaskEventType, TaskEventBody } from "./task-event.ts";
-export { CancelRequest, ApprovalDecision, PauseFlag } from "./control.ts";
+export { CancelRequest, ApprovalDecision, PauseFlag, Presence } from "./control.ts";

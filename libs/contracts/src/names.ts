@@ -13,6 +13,8 @@ export const Buckets = {
   cursors: "cursors",
   budgets: "budgets",
   control: "control",
+  /** Presence of running service instances; entries expire when not refreshed. */
+  services: "services",
 } as const;
 
 /** Object store names. */
@@ -49,6 +51,7 @@ export const Keys = {
   approval: (taskId: string) => `approval.${taskId}`,
   pauseAll: "pause.all",
   pauseSchedule: (name: string) => `pause.schedule.${name}`,
+  presence: (service: string, instance: string) => `${service}.${instance}`,
 } as const;
 
 /** DLQ headers; the original payload is kept byte for byte as the message body. */

@@ -13,6 +13,7 @@ import {
   type MainContext,
 } from "@nightshift/runtime";
 import { natsComponent } from "./nats-component.ts";
+import { announcePresence } from "./presence.ts";
 import type { RunningService, ServiceDefinition } from "./service.ts";
 
 export interface HostOptions {
@@ -109,6 +110,14 @@ export function hostServices(
         components.push(svc.component);
       }
       ctx.lifecycle.set("running");
+      const unannounce = announcePresence({
+        bus,
+        services: defs.map((d) => d.name),
+        instance,
+        http: `http://${server.host}:${server.port}`,
+        state: () => ctx.lifecycle.state,
+      });
+      ctx.releasers.push("presence", unannounce);
       log.info({ services: defs.map((d) => d.name), instance }, "ready");
       opts.onReady?.({ host: server.host, port: server.port });
       await Promise.all(running.map((s) => s.done));

@@ -5,3 +5,4 @@ export type { ServiceDefinition, ServiceDeps, RunningService, ServiceName } from
 export { natsComponent } from "./nats-component.ts";
 export { startInProcess } from "./in-process.ts";
 export type { InProcessOptions, InProcessServices } from "./in-process.ts";
+export { announcePresence } from "./presence.ts";

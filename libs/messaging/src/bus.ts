@@ -15,7 +15,7 @@ export interface Bus {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
-  kv: { tasks: KV; leases: KV; cursors: KV; budgets: KV; control: KV };
+  kv: { tasks: KV; leases: KV; cursors: KV; budgets: KV; control: KV; services: KV };
   artifacts: ObjectStore;
   tasks: TaskStore;
 }
@@ -25,19 +25,20 @@ export async function openBus(nc: NatsConnection): Promise<Bus> {
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   const kvm = new Kvm(js);
-  const [tasks, leases, cursors, budgets, control] = await Promise.all([
+  const [tasks, leases, cursors, budgets, control, services] = await Promise.all([
     kvm.open(Buckets.tasks),
     kvm.open(Buckets.leases),
     kvm.open(Buckets.cursors),
     kvm.open(Buckets.budgets),
     kvm.open(Buckets.control),
+    kvm.open(Buckets.services),
   ]);
   const artifacts = await new Objm(js).open(ObjectStores.artifacts);
   return {
     nc,
     js,
     jsm,
-    kv: { tasks, leases, cursors, budgets, control },
+    kv: { tasks, leases, cursors, budgets, control, services },
     artifacts,
     tasks: new TaskStore(tasks),
   };

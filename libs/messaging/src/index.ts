@@ -1,6 +1,6 @@
 export { connectNats, assertServerVersion } from "./connect.ts";
 export type { ConnectOptions } from "./connect.ts";
-export { provision, streamConfigs } from "./provision.ts";
+export { provision, streamConfigs, PRESENCE_TTL_MS } from "./provision.ts";
 export { openBus } from "./bus.ts";
 export type { Bus } from "./bus.ts";
 export { settle } from "./settle.ts";

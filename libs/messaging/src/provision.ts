@@ -18,6 +18,9 @@ import type { NatsConfig } from "@nightshift/config";
 
 const STREAM_NOT_FOUND = 10059;
 
+/** Presence entries expire this long after an instance stopped refreshing them. */
+export const PRESENCE_TTL_MS = 30_000;
+
 /** Stream definitions derived from config; exported for tests and `status`. */
 type NamedStreamConfig = Partial<StreamConfig> & { name: string };
 
@@ -122,6 +125,7 @@ export async function provision(nc: NatsConnection, cfg: NatsConfig): Promise<vo
   await kvm.create(Buckets.cursors, { ...base });
   await kvm.create(Buckets.budgets, { ...base });
   await kvm.create(Buckets.control, { ...base });
+  await kvm.create(Buckets.services, { ...base, ttl: PRESENCE_TTL_MS });
   // Kvm.create opens an existing bucket as it is; a changed lease TTL must be applied.
   await ensureStream(jsm, { name: `KV_${Buckets.leases}`, max_age: nanos(cfg.leaseTtl) });
   const objm = new Objm(nc);

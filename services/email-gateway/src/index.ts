@@ -1,0 +1,1 @@
+export { emailGatewayService } from "./service.ts";

@@ -1,0 +1,8 @@
+import { hostServices } from "@nightshift/host";
+import { notifierService } from "./service.ts";
+
+process.exitCode = await hostServices([notifierService()], {
+  name: "notifier",
+  env: process.env,
+  configPath: process.env["NIGHTSHIFT_CONFIG"],
+});

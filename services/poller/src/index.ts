@@ -1,0 +1,1 @@
+export { pollerService } from "./service.ts";

@@ -1,0 +1,8 @@
+import { hostServices } from "@nightshift/host";
+import { schedulerService } from "./service.ts";
+
+process.exitCode = await hostServices([schedulerService()], {
+  name: "scheduler",
+  env: process.env,
+  configPath: process.env["NIGHTSHIFT_CONFIG"],
+});
