@@ -38,3 +38,4 @@ export {
 export { TaskEvent, TASK_EVENT_VERSION } from "./task-event.ts";
 export type { TaskEventType, TaskEventBody } from "./task-event.ts";
 export { CancelRequest, ApprovalDecision, PauseFlag, Presence } from "./control.ts";
+export { EmailOutbound } from "./outbox.ts";

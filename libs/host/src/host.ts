@@ -29,9 +29,8 @@ export interface HostOptions {
     ctx: MainContext,
     log: Logger,
     loaded: LoadedConfig,
+    http: { host: string; port: number },
   ) => Promise<{ natsUrl?: string; components?: Component[] } | void>;
-  /** Called once everything is ready, with the HTTP address. */
-  onReady?: (address: { host: string; port: number }) => void;
 }
 
 export function instanceId(): string {
@@ -52,12 +51,13 @@ export function hostServices(
     async (ctx) => {
       const loaded = loadConfig({ path: opts.configPath, env: opts.env });
       const { config, secrets } = loaded;
-      log = createLogger({
+      const root = createLogger({
         level: config.log.level,
         format: config.log.format,
-        base: { service: opts.name },
+        base: {},
         secrets: secretValues(secrets),
       });
+      log = root.child({ service: opts.name });
       const components: Component[] = [];
       const registry = createRegistry({ service: opts.name });
       const http = createHealthApp({
@@ -70,7 +70,9 @@ export function hostServices(
       ctx.releasers.push("http server", () => server.close());
       log.info({ host: server.host, port: server.port }, "health endpoints listening");
 
-      const extra = (await opts.before?.(ctx, log, loaded)) ?? undefined;
+      const extra =
+        (await opts.before?.(ctx, log, loaded, { host: server.host, port: server.port })) ??
+        undefined;
       if (extra?.components) components.push(...extra.components);
       const url = opts.natsUrl ?? extra?.natsUrl ?? config.nats.url;
       if (url === undefined) {
@@ -98,7 +100,7 @@ export function hostServices(
         const svc = await def.start({
           config,
           secrets,
-          log: log.child({ service: def.name }),
+          log: root.child({ service: def.name }),
           bus,
           registry,
           http,
@@ -119,7 +121,6 @@ export function hostServices(
       });
       ctx.releasers.push("presence", unannounce);
       log.info({ services: defs.map((d) => d.name), instance }, "ready");
-      opts.onReady?.({ host: server.host, port: server.port });
       await Promise.all(running.map((s) => s.done));
       log.info("all services stopped");
     },

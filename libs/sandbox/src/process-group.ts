@@ -72,6 +72,8 @@ export function spawnGroup(spec: SpawnSpec, leftoverGraceMs = 2_000): SandboxPro
     env: { ...spec.env, [PROCESS_TAG]: tag },
     detached: true,
     stdio: [spec.stdin === true ? "pipe" : "ignore", "pipe", "pipe"],
+    ...(spec.uid !== undefined ? { uid: spec.uid } : {}),
+    ...(spec.gid !== undefined ? { gid: spec.gid } : {}),
   });
   const pgid = child.pid;
   const leftovers = (): number[] =>

@@ -7,6 +7,9 @@ export interface SpawnSpec {
   env: Readonly<Record<string, string>>;
   /** Pipe stdin (for prompts passed on stdin); otherwise it is /dev/null. */
   stdin?: boolean;
+  /** Run as this user and group (the executor must be root to switch). */
+  uid?: number;
+  gid?: number;
 }
 
 export interface SandboxProcess {

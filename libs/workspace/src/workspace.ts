@@ -1,7 +1,7 @@
 import { mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { TaskRepo } from "@nightshift/contracts";
-import { git } from "./git.ts";
+import { git, GitError } from "./git.ts";
 
 export interface Workspace {
   /** The agent's working directory. */
@@ -29,17 +29,18 @@ export function taskBranch(taskId: string, repo?: TaskRepo): string {
  * an empty directory.
  */
 export async function prepareWorkspace(opts: PrepareOptions): Promise<Workspace> {
-  const dir = join(opts.root, opts.taskId);
+  const root = resolve(opts.root);
+  const dir = join(root, opts.taskId);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   if (!opts.repo) return { dir };
   const branch = taskBranch(opts.taskId, opts.repo);
-  await git(opts.root, ["clone", "--quiet", "--no-tags", opts.repo.url, dir]);
+  await git(root, ["clone", "--quiet", "--no-tags", opts.repo.url, dir]);
   const remote = await git(dir, ["ls-remote", "--heads", "origin", branch]);
   if (remote !== "") {
     await git(dir, ["checkout", "--quiet", "-B", branch, `origin/${branch}`]);
   } else {
-    const base = opts.repo.base !== undefined ? `origin/${opts.repo.base}` : "HEAD";
+    const base = `origin/${opts.repo.base ?? (await defaultBranch(dir))}`;
     await git(dir, ["checkout", "--quiet", "-B", branch, base]);
   }
   const startCommit = await git(dir, ["rev-parse", "HEAD"]);
@@ -71,4 +72,26 @@ export async function finishWorkspace(ws: Workspace, message: string): Promise<F
 
 export async function removeWorkspace(ws: Workspace): Promise<void> {
   await rm(ws.dir, { recursive: true, force: true });
+}
+
+/**
+ * The origin's default branch: what its HEAD points to, or, when HEAD dangles (a bare
+ * repository created with another initial branch), `main`, `master` or the only branch.
+ */
+export async function defaultBranch(dir: string): Promise<string> {
+  const heads = (
+    await git(dir, ["for-each-ref", "--format=%(refname:strip=3)", "refs/remotes/origin"])
+  )
+    .split("\n")
+    .filter((b) => b !== "" && b !== "HEAD");
+  try {
+    const head = await git(dir, ["symbolic-ref", "--short", "refs/remotes/origin/HEAD"]);
+    const name = head.replace(/^origin\//, "");
+    if (heads.includes(name)) return name;
+  } catch {
+    // no origin/HEAD: fall through
+  }
+  for (const candidate of ["main", "master"]) if (heads.includes(candidate)) return candidate;
+  if (heads.length >= 1 && heads[0] !== undefined) return heads[0];
+  throw new GitError(["clone"], "the repository has no branches to start from", undefined);
 }

@@ -5,6 +5,7 @@ import type { Logger } from "@nightshift/runtime";
 import type { Sandbox } from "@nightshift/sandbox";
 import type { CancelWatch } from "./cancel-watch.ts";
 import type { ExecutorMetrics } from "./metrics.ts";
+import type { ResultSink } from "./result-sink.ts";
 
 /** A task running in this process, for `/status`. */
 export interface RunningTask {
@@ -29,6 +30,8 @@ export interface ExecutorContext {
   /** The agent's base environment: an allowlist, never the executor's secrets. */
   agentEnv: Readonly<Record<string, string>>;
   running: Map<string, RunningTask>;
+  /** Deliver results outside NATS (pull requests, comments) before a task is finalised. */
+  sinks: readonly ResultSink[];
 }
 
 export type { AgentBackend };

@@ -29,6 +29,14 @@ export class AttemptRecord {
     }
   }
 
+  /** The current record; throws when this attempt no longer owns it. */
+  async read(): Promise<TaskRecord> {
+    const r = await this.#bus.tasks.get(this.taskId);
+    if (!r) throw new NightshiftError("NOT_FOUND", `task ${this.taskId}: record disappeared`);
+    this.#check(r.record);
+    return r.record;
+  }
+
   async update(mutate: (r: TaskRecord) => void): Promise<TaskRecord> {
     const out = await this.#bus.tasks.update(this.taskId, (r) => {
       this.#check(r);

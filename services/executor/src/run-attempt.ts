@@ -265,6 +265,22 @@ async function finish(
   result: TaskResult | undefined,
   t0: number,
 ): Promise<Outcome> {
+  let delivered = result;
+  const current = await record.read();
+  for (const sink of a.ctx.sinks) {
+    const preview = structuredClone(current);
+    preview.state = state;
+    if (delivered) preview.result = delivered;
+    if (!sink.accepts(preview)) continue;
+    try {
+      const extra = await sink.deliver(preview, a.log.child({ sink: sink.name }));
+      if (extra?.pullRequestUrl !== undefined && delivered)
+        delivered = { ...delivered, pullRequestUrl: extra.pullRequestUrl };
+    } catch (err) {
+      return retryLater(a, record, events, `sink-${sink.name}`, coerceError(err).message);
+    }
+  }
+  result = delivered;
   await record.transition(state, {
     reason,
     detail,

@@ -8,6 +8,7 @@ import { startCancelWatch } from "./cancel-watch.ts";
 import type { ExecutorContext, RunningTask } from "./context.ts";
 import { createTaskHandler } from "./execute-task.handler.ts";
 import { executorMetrics } from "./metrics.ts";
+import type { ResultSink } from "./result-sink.ts";
 
 /** `tasks.run.<repoKey>` → `dlq.tasks.<repoKey>`. */
 export function taskDlqSubject(msg: JsMsg): string {
@@ -27,6 +28,8 @@ function taskIdOf(msg: JsMsg): string | undefined {
 export interface ExecutorOptions {
   /** Environment the agent's allowlisted variables are taken from. */
   env: Readonly<Record<string, string | undefined>>;
+  /** Result deliverers (GitHub pull requests …), run before a task is finalised. */
+  sinks?: readonly ResultSink[];
 }
 
 /** The executor: pulls tasks, one per free slot, and runs them. */
@@ -51,6 +54,7 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         metrics,
         agentEnv: agentBaseEnv(opts.env),
         running,
+        sinks: opts.sinks ?? [],
       };
       let pullErrors = 0;
       let lastPullError: string | undefined;

@@ -1,0 +1,33 @@
+import { taskEvents } from "@nightshift/client";
+import { NightshiftError, UsageError } from "@nightshift/errors";
+import type { Command } from "../command.ts";
+import { openClient } from "../connection.ts";
+import { eventLine } from "../format.ts";
+
+export const logs: Command = {
+  name: "logs",
+  summary: "replay a task's output and events; --follow keeps reading until it ends",
+  usage: "<id> [--follow] [--json]",
+  options: { follow: { type: "boolean", short: "f" }, json: { type: "boolean" } },
+  async run(args, io) {
+    const id = args.positionals[0];
+    if (id === undefined) throw new UsageError("a task id is required");
+    const client = await openClient(args.config, io);
+    try {
+      if (!(await client.bus.tasks.get(id)))
+        throw new NightshiftError("NOT_FOUND", `no task ${id}`);
+      for await (const { event } of taskEvents(client.bus, id, {
+        follow: args.values["follow"] === true,
+      })) {
+        if (args.values["json"] === true) io.out(`${JSON.stringify(event)}\n`);
+        else {
+          const line = eventLine(event);
+          if (line !== undefined) io.out(`${line}\n`);
+        }
+      }
+      return 0;
+    } finally {
+      await client.close();
+    }
+  },
+};

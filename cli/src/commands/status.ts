@@ -1,0 +1,60 @@
+import { listRecords, systemStatus } from "@nightshift/client";
+import { NightshiftError } from "@nightshift/errors";
+import type { Command } from "../command.ts";
+import { openClient } from "../connection.ts";
+import { recordLine, recordText } from "../format.ts";
+
+export const status: Command = {
+  name: "status",
+  summary: "system status (queue, running and waiting tasks, services), or one task's record",
+  usage: "[id] [--json] [--all]",
+  options: { json: { type: "boolean" }, all: { type: "boolean", short: "a" } },
+  async run(args, io) {
+    const json = args.values["json"] === true;
+    const client = await openClient(args.config, io);
+    try {
+      const id = args.positionals[0];
+      if (id !== undefined) {
+        const r = await client.bus.tasks.get(id);
+        if (!r) throw new NightshiftError("NOT_FOUND", `no task ${id}`);
+        io.out(json ? `${JSON.stringify(r.record, null, 2)}\n` : recordText(r.record));
+        return 0;
+      }
+      const s = await systemStatus(client.bus);
+      if (json) {
+        io.out(`${JSON.stringify(s, null, 2)}\n`);
+        return 0;
+      }
+      const lines = [
+        `queue     ${s.queue.messages} message(s): ${s.queue.pending} undelivered, ${s.queue.ackPending} delivered and unfinished`,
+        `tasks     ${
+          Object.entries(s.counts)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(", ") || "none"
+        }`,
+        `dlq       ${s.dlq.messages} dead letter(s)`,
+        "services",
+        ...(s.services.length === 0
+          ? ["  none running"]
+          : s.services.map(
+              (p) =>
+                `  ${p.service.padEnd(14)} ${p.state.padEnd(9)} ${p.instance}${p.http ? `  ${p.http}` : ""}`,
+            )),
+        "running",
+        ...(s.running.length === 0 ? ["  none"] : s.running.map((r) => `  ${recordLine(r)}`)),
+        "waiting",
+        ...(s.waiting.length === 0 ? ["  none"] : s.waiting.map((r) => `  ${recordLine(r)}`)),
+      ];
+      if (args.values["all"] === true) {
+        lines.push(
+          "recent",
+          ...(await listRecords(client.bus)).slice(0, 50).map((r) => `  ${recordLine(r)}`),
+        );
+      }
+      io.out(`${lines.join("\n")}\n`);
+      return 0;
+    } finally {
+      await client.close();
+    }
+  },
+};
