@@ -34,9 +34,13 @@ export const Consumers = {
 export const Subjects = {
   tasksAll: "tasks.run.>",
   taskRun: (repoKey: string) => `tasks.run.${repoKey}`,
+  /** Every subject of the EVENTS stream. */
+  eventsStream: "events.>",
   eventsAll: "events.task.>",
   eventsOf: (taskId: string) => `events.task.${taskId}.>`,
   event: (taskId: string, type: string) => `events.task.${taskId}.${type}`,
+  escalationsAll: "events.escalation.>",
+  escalation: (id: string) => `events.escalation.${id}`,
   dlqAll: "dlq.>",
   dlqTasks: (repoKey: string) => `dlq.tasks.${repoKey}`,
   outboxAll: "outbox.>",

@@ -40,7 +40,7 @@ export function streamConfigs(cfg: NatsConfig): NamedStreamConfig[] {
     },
     {
       name: Streams.events,
-      subjects: [Subjects.eventsAll],
+      subjects: [Subjects.eventsStream],
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       num_replicas: replicas,

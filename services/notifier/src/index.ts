@@ -1,1 +1,2 @@
 export { notifierService } from "./service.ts";
+export type { Notification, NotificationChannel } from "./channel.ts";
