@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ApiConfig } from "./sections/api.ts";
 import { BackendsConfig } from "./sections/backends.ts";
 import { ExecutorConfig } from "./sections/executor.ts";
 import { HttpConfig } from "./sections/http.ts";
@@ -13,6 +14,7 @@ export const NightshiftConfig = z
     log: LogConfig.default(LogConfig.parse({})),
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
     backends: BackendsConfig.default({}),
+    api: ApiConfig.default(ApiConfig.parse({})),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;

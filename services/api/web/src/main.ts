@@ -1,0 +1,290 @@
+import type { BudgetSummary, PauseState, QueueSummary, Series, TaskList } from "@nightshift/client";
+import type { Presence, TaskRecord } from "@nightshift/contracts";
+import { Api, ApiFailure, storeToken, takeToken } from "./api.ts";
+import { renderBoard } from "./board.ts";
+import { barChart, hbarChart, lineChart } from "./charts.ts";
+import { byId, fill, h } from "./dom.ts";
+import { ago, clock, money, repoName, span } from "./format.ts";
+import { TaskView } from "./task-view.ts";
+
+let token = takeToken();
+const api = new Api(() => token);
+const records = new Map<string, TaskRecord>();
+const view = new TaskView(api, byId("task"), report);
+const STALE_MS = 30_000;
+
+/** Shows what went wrong; a 401 brings up the token form. */
+function report(err: unknown): void {
+  const banner = byId("banner");
+  if (err instanceof ApiFailure && err.status === 401) {
+    byId("token-form").hidden = false;
+    fill(banner, "This API needs a token: paste one of NIGHTSHIFT_API_TOKENS below.");
+  } else {
+    fill(banner, err instanceof Error ? err.message : String(err));
+  }
+  banner.hidden = false;
+}
+
+function setLive(live: boolean): void {
+  const el = byId("live");
+  el.className = live ? "live on" : "live off";
+  el.textContent = live ? "live" : "reconnecting";
+}
+
+function select(id: string): void {
+  history.replaceState(null, "", `#task=${id}`);
+  void view.show(id);
+  renderTasks();
+}
+
+function renderTasks(): void {
+  renderBoard(byId("board"), records.values(), view.id, select);
+}
+
+function upsert(r: TaskRecord): void {
+  const known = records.get(r.id);
+  if (known && known.updatedAt > r.updatedAt) return;
+  records.set(r.id, r);
+  view.update(r);
+}
+
+async function loadTasks(): Promise<void> {
+  const list = await api.get<TaskList>("/api/v1/tasks?limit=500");
+  for (const r of list.tasks) upsert(r);
+  renderTasks();
+}
+
+/** Follows every record change; reloads the list whenever the watch (re)opens. */
+async function watch(): Promise<void> {
+  for (;;) {
+    const abort = new AbortController();
+    try {
+      for await (const m of api.stream("/api/v1/watch", abort.signal)) {
+        if (m.event === "ready") {
+          await loadTasks();
+          setLive(true);
+          byId("banner").hidden = true;
+        } else if (m.event === "record") {
+          upsert(JSON.parse(m.data) as TaskRecord);
+          renderTasks();
+        }
+      }
+    } catch (err) {
+      report(err);
+      if (err instanceof ApiFailure && err.status === 401) return;
+    }
+    setLive(false);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+function stat(label: string, value: string | number, note?: string, id?: string): HTMLElement {
+  return h(
+    "div",
+    { class: "stat", ...(id ? { id } : {}) },
+    h("span", { class: "label" }, label),
+    h("b", {}, value),
+    note ? h("span", { class: "note" }, note) : false,
+  );
+}
+
+function renderQueue(q: QueueSummary, budget: BudgetSummary | undefined): void {
+  const waiting = Object.entries(q.waiting);
+  fill(
+    byId("stats"),
+    stat(
+      "queue",
+      q.queue.messages,
+      `${q.queue.pending} undelivered${q.queue.oldestAt ? `, oldest ${ago(q.queue.oldestAt)}` : ""}`,
+      "stat-queue",
+    ),
+    stat("running", q.counts["running"] ?? 0, undefined, "stat-running"),
+    stat(
+      "waiting",
+      q.counts["waiting"] ?? 0,
+      waiting.map(([k, n]) => `${k} ${n}`).join(", ") || "none",
+      "stat-waiting",
+    ),
+    stat("dead letters", q.dlq.messages),
+    stat("succeeded / failed", `${q.counts["succeeded"] ?? 0} / ${q.counts["failed"] ?? 0}`),
+    budget
+      ? stat(
+          "spend today",
+          money(budget.days.at(-1)?.costUsd ?? 0),
+          `${money(budget.total.costUsd)} in ${budget.days.length} days`,
+        )
+      : false,
+  );
+}
+
+function renderSeries(s: Series): void {
+  const labels = s.samples.map((x) => clock(x.at));
+  fill(
+    byId("chart-queue"),
+    lineChart(
+      [
+        { name: "messages", color: "var(--queued)", values: s.samples.map((x) => x.messages) },
+        { name: "running", color: "var(--running)", values: s.samples.map((x) => x.running) },
+        { name: "waiting", color: "var(--waiting)", values: s.samples.map((x) => x.waiting) },
+      ],
+      labels,
+      (v) => String(Math.round(v)),
+      "queue depth over time",
+    ),
+  );
+  fill(
+    byId("chart-latency"),
+    lineChart(
+      [
+        { name: "p50", color: "var(--running)", values: s.samples.map((x) => x.dispatch.p50Ms) },
+        { name: "max", color: "var(--waiting)", values: s.samples.map((x) => x.dispatch.maxMs) },
+      ],
+      labels,
+      (v) => span(v),
+      "dispatch latency over time",
+    ),
+  );
+}
+
+function renderBudget(b: BudgetSummary): void {
+  fill(
+    byId("chart-spend-day"),
+    barChart(
+      b.days.map((d) => ({
+        label: d.day.slice(5),
+        value: d.costUsd,
+        title: `${d.day}: ${money(d.costUsd)}, ${d.tasks} task(s)`,
+      })),
+      money,
+      "spend per day",
+    ),
+  );
+  fill(
+    byId("chart-spend-repo"),
+    b.repos.length === 0
+      ? h("p", { class: "muted" }, "no spend in this period")
+      : hbarChart(
+          b.repos.slice(0, 10).map((r) => ({
+            label: repoName(r.repo) || r.repo,
+            value: r.costUsd,
+            title: `${r.repo}: ${r.tasks} task(s)`,
+          })),
+          money,
+          "spend per repository",
+        ),
+  );
+}
+
+function renderServices(list: readonly Presence[]): void {
+  const now = Date.now();
+  fill(
+    byId("services"),
+    list.length === 0
+      ? h("p", { class: "muted" }, "no service has announced itself")
+      : h(
+          "table",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", {}, "service"),
+            h("th", {}, "state"),
+            h("th", {}, "instance"),
+            h("th", {}, "seen"),
+            h("th", {}, "up"),
+          ),
+          list.map((p) => {
+            const healthy = p.state === "running" && now - Date.parse(p.seenAt) < STALE_MS;
+            return h(
+              "tr",
+              { "data-service": p.service },
+              h("td", {}, h("span", { class: `dot ${healthy ? "ok" : "bad"}` }), p.service),
+              h("td", {}, p.state),
+              h("td", { class: "muted" }, p.instance),
+              h("td", {}, ago(p.seenAt)),
+              h("td", {}, ago(p.startedAt).replace(" ago", "")),
+            );
+          }),
+        ),
+  );
+}
+
+function renderPause(p: PauseState): void {
+  const paused = p.all !== null;
+  const schedules = Object.keys(p.schedules);
+  fill(
+    byId("pause"),
+    h(
+      "span",
+      { class: `chip ${paused ? "paused" : ""}` },
+      paused ? `paused by ${p.all?.by ?? "?"}` : "not paused",
+    ),
+    schedules.length > 0
+      ? h("span", { class: "muted" }, ` schedules paused: ${schedules.join(", ")}`)
+      : false,
+    h(
+      "button",
+      {
+        onclick: () => {
+          api
+            .post<PauseState>(paused ? "/api/v1/resume" : "/api/v1/pause")
+            .then(renderPause, report);
+        },
+      },
+      paused ? "Resume" : "Pause all",
+    ),
+  );
+}
+
+let budget: BudgetSummary | undefined;
+async function poll(): Promise<void> {
+  const [q, s, sv, p] = await Promise.all([
+    api.get<QueueSummary>("/api/v1/summary/queue"),
+    api.get<Series>("/api/v1/series"),
+    api.get<{ services: Presence[] }>("/api/v1/services"),
+    api.get<PauseState>("/api/v1/pause"),
+  ]);
+  renderQueue(q, budget);
+  renderSeries(s);
+  renderServices(sv.services);
+  renderPause(p);
+  renderTasks(); // refreshes the "… ago" times
+}
+
+async function pollBudget(): Promise<void> {
+  budget = await api.get<BudgetSummary>("/api/v1/summary/budget?days=14");
+  renderBudget(budget);
+}
+
+function every(ms: number, task: () => Promise<void>): void {
+  const run = (): void => {
+    task().then(
+      () => setTimeout(run, ms),
+      (err: unknown) => {
+        report(err);
+        if (!(err instanceof ApiFailure && err.status === 401)) setTimeout(run, ms);
+      },
+    );
+  };
+  run();
+}
+
+function start(): void {
+  every(15_000, pollBudget);
+  every(3_000, poll);
+  void watch();
+  const m = /#task=([a-z0-9-]+)/.exec(location.hash);
+  if (m?.[1] !== undefined) select(m[1]);
+}
+
+byId<HTMLFormElement>("token-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const input = byId<HTMLInputElement>("token-input");
+  token = input.value.trim();
+  storeToken(token);
+  input.value = "";
+  byId("token-form").hidden = true;
+  byId("banner").hidden = true;
+  start();
+});
+start();
