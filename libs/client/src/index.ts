@@ -5,7 +5,7 @@ export { httpClient } from "./http/http-client.ts";
 export type { HttpClientOptions } from "./http/http-client.ts";
 export { parseSse } from "./http/sse.ts";
 export type { SseMessage } from "./http/sse.ts";
-export { InvalidRequestError, ApiResponseError } from "./errors.ts";
+export { InvalidRequestError, ApiResponseError, describeIssues } from "./errors.ts";
 export { submitTask, normaliseRepo } from "./submit.ts";
 export type { SubmitRequest } from "./submit.ts";
 export { cancelTask } from "./cancel.ts";

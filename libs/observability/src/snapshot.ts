@@ -37,8 +37,9 @@ export async function readSnapshot(bus: Bus, now: number): Promise<SystemSnapsho
 }
 
 /**
- * One reading shared by every gauge of a scrape, and by scrapes closer together than
- * `maxAgeMs`: a scrape reads the tasks bucket once, however many gauges it fills.
+ * One reading shared by every gauge of a scrape (a reading still in flight is reused), and
+ * by scrapes closer together than `maxAgeMs`: a scrape reads the tasks bucket once,
+ * however many gauges it fills.
  */
 export function cachedSnapshot(
   read: () => Promise<SystemSnapshot>,
@@ -46,12 +47,18 @@ export function cachedSnapshot(
   now: () => number,
   onError: (err: unknown) => void,
 ): () => Promise<SystemSnapshot> {
-  let current: { at: number; value: Promise<SystemSnapshot> } | undefined;
+  let current: { at: number; value: Promise<SystemSnapshot>; settled: boolean } | undefined;
   return () => {
-    if (!current || now() - current.at >= maxAgeMs) {
-      const value = read();
-      value.catch(onError);
-      current = { at: now(), value };
+    if (!current || (current.settled && now() - current.at >= maxAgeMs)) {
+      const entry = { at: now(), value: read(), settled: false };
+      entry.value.then(
+        () => (entry.settled = true),
+        (err: unknown) => {
+          entry.settled = true;
+          onError(err);
+        },
+      );
+      current = entry;
     }
     return current.value;
   };

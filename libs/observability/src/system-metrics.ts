@@ -29,6 +29,11 @@ export function registerSystemMetrics(opts: SystemMetricsOptions): void {
     name: "nightshift_metrics_collect_errors_total",
     help: "Scrapes whose reading of JetStream and KV failed (the gauges keep their last values)",
     registers,
+    // Metrics are collected concurrently: wait for this scrape's reading, so a failure
+    // shows in the scrape it happened in.
+    async collect() {
+      await snapshot().catch(() => undefined);
+    },
   });
   const snapshot = cachedSnapshot(
     () => readSnapshot(opts.bus, now()),

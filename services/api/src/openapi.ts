@@ -49,12 +49,7 @@ export function openApiDocument(info: { version: string }): JsonSchema {
     const content: Record<string, JsonSchema> = {
       "application/json": { schema: ref(responseName) },
     };
-    if (r.sse) {
-      content["text/event-stream"] = {
-        schema: { type: "string" },
-        description: `Server-sent events; each \`data\` is a ${responseName}-shaped item`,
-      };
-    }
+    if (r.sse) content["text/event-stream"] = { schema: { type: "string" } };
     const op: JsonSchema = {
       operationId: id,
       summary: r.summary,
@@ -64,7 +59,12 @@ export function openApiDocument(info: { version: string }): JsonSchema {
         ...(r.query ? parameters(r.query.shape, "query") : []),
       ],
       responses: {
-        [String(r.status ?? 200)]: { description: "Success", content },
+        [String(r.status ?? 200)]: {
+          description: r.sse
+            ? `Success. As text/event-stream: one event per item, \`data\` shaped like ${responseName} items, then an \`end\` event`
+            : "Success",
+          content,
+        },
         ...Object.fromEntries(
           Object.entries(ERRORS)
             .filter(([code]) => (code === "413" ? r.method === "post" : true))

@@ -1,24 +1,23 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { issuesOf } from "@nightshift/client";
+import { describeIssues, issuesOf } from "@nightshift/client";
 import { ApiError } from "./errors.ts";
 
 function check<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issues = issuesOf(r.error);
-  throw new ApiError(
-    400,
-    "INVALID_REQUEST",
-    `invalid ${where}: ${issues.map((i) => `${i.path || `(${where})`}: ${i.message}`).join("; ")}`,
-    { issues },
-  );
+  throw new ApiError(400, "INVALID_REQUEST", describeIssues(where, issues), { issues });
 }
 
-/** The JSON body checked against `schema`; an empty body counts as `{}`. */
-export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+/** The JSON body checked against `schema`; an empty body counts as `{}`. `what` names it in errors. */
+export async function readBody<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  what = "body",
+): Promise<z.output<S>> {
   const text = await c.req.text();
-  if (text.trim() === "") return check(schema, {}, "body");
+  if (text.trim() === "") return check(schema, {}, what);
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
     throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
@@ -31,7 +30,7 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
       issues: [{ path: "", message: "not JSON" }],
     });
   }
-  return check(schema, value, "body");
+  return check(schema, value, what);
 }
 
 export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {

@@ -35,7 +35,7 @@ async function failure(res: Response): Promise<Error> {
     return new ApiResponseError(res.status, "UNEXPECTED", text.slice(0, 200) || res.statusText);
   }
   const { code, message, issues } = body.error;
-  if (res.status === 400 && issues) return new InvalidRequestError("request", issues);
+  if (res.status === 400 && issues) return new InvalidRequestError("request", issues, message);
   if (res.status === 400) return new NightshiftError("INVALID_PAYLOAD", message);
   if (res.status === 404) return new NightshiftError("NOT_FOUND", message);
   if (res.status === 409) return new NightshiftError("CONFLICT", message);

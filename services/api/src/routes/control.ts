@@ -20,10 +20,10 @@ export function controlRoutes(app: Hono<ApiEnv>): void {
 
   app.get(R.pauseState.path, async (c) => c.json(await c.var.client.pauseState()));
   app.post(R.pause.path, async (c) =>
-    c.json(await c.var.client.pause(await readBody(c, R.pause.body))),
+    c.json(await c.var.client.pause(await readBody(c, R.pause.body, "schedule"))),
   );
   app.post(R.resume.path, async (c) =>
-    c.json(await c.var.client.resume(await readBody(c, R.resume.body))),
+    c.json(await c.var.client.resume(await readBody(c, R.resume.body, "schedule"))),
   );
 
   app.get(R.deadLetters.path, async (c) =>

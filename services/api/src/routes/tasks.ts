@@ -9,7 +9,7 @@ const R = API_ROUTES;
 /** Submit, list, get and cancel tasks. */
 export function taskRoutes(app: Hono<ApiEnv>): void {
   app.post(R.submitTask.path, async (c) => {
-    const body = await readBody(c, R.submitTask.body);
+    const body = await readBody(c, R.submitTask.body, "task");
     const out = await c.var.client.submit({
       ...body,
       source: { kind: "api", author: c.var.principal },

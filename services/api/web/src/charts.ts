@@ -49,12 +49,13 @@ export function lineChart(
       if (v === null) return;
       d += `${d === "" || l.values[i - 1] === null ? "M" : "L"}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
     });
-    if (d !== "") root.append(svg("path", { d, stroke: l.color, class: "line" }));
-    const last = [...l.values].reverse().find((v) => v !== null);
-    if (last !== undefined && last !== null && l.values.filter((v) => v !== null).length === 1) {
-      const i = l.values.indexOf(last);
-      root.append(svg("circle", { cx: x(i), cy: y(last), r: 2.5, fill: l.color }));
-    }
+    if (d.includes("L")) root.append(svg("path", { d, stroke: l.color, class: "line" }));
+    // A value with no neighbour draws no line: mark it, or sparse series look empty.
+    l.values.forEach((v, i) => {
+      const alone = (l.values[i - 1] ?? null) === null && (l.values[i + 1] ?? null) === null;
+      if (v !== null && alone)
+        root.append(svg("circle", { cx: x(i), cy: y(v), r: 3, fill: l.color, class: "point" }));
+    });
   }
   if (labels.length > 0) {
     root.append(

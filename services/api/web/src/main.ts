@@ -161,14 +161,17 @@ function renderBudget(b: BudgetSummary): void {
   );
   fill(
     byId("chart-spend-repo"),
-    b.repos.length === 0
+    !b.repos.some((r) => r.costUsd > 0)
       ? h("p", { class: "muted" }, "no spend in this period")
       : hbarChart(
-          b.repos.slice(0, 10).map((r) => ({
-            label: repoName(r.repo) || r.repo,
-            value: r.costUsd,
-            title: `${r.repo}: ${r.tasks} task(s)`,
-          })),
+          b.repos
+            .filter((r) => r.costUsd > 0)
+            .slice(0, 10)
+            .map((r) => ({
+              label: repoName(r.repo) || r.repo,
+              value: r.costUsd,
+              title: `${r.repo}: ${r.tasks} task(s)`,
+            })),
           money,
           "spend per repository",
         ),
