@@ -3,8 +3,10 @@ import {
   ApiErrorBody,
   CancelResponse,
   DecisionResponse,
+  parseSse,
   PauseState,
   QueueSummary,
+  SequencedEvent,
   SubmitResponse,
   TaskList,
 } from "@nightshift/client";
@@ -271,6 +273,41 @@ describe("tasks", () => {
       await call("GET", `/api/v1/tasks/api-test-cancel/events?after=${events.events[0]!.seq}`)
     ).json()) as { events: unknown[] };
     expect(after.events).toHaveLength(1);
+  });
+});
+
+describe("event streams", () => {
+  it("streams a task's events as server-sent events, resumes after Last-Event-ID and ends with the task", async () => {
+    const all = (await (await call("GET", "/api/v1/tasks/api-test-cancel/events")).json()) as {
+      events: { seq: number }[];
+    };
+    const res = await call("GET", "/api/v1/tasks/api-test-cancel/events", {
+      headers: { accept: "text/event-stream", "last-event-id": String(all.events[0]!.seq) },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const messages = [];
+    for await (const m of parseSse(res.body!)) messages.push(m);
+    expect(messages.map((m) => m.event)).toEqual(["message", "end"]);
+    expect(messages[0]!.id).toBe(String(all.events[1]!.seq));
+    expect(SequencedEvent.parse(JSON.parse(messages[0]!.data)).event).toMatchObject({
+      type: "state",
+      state: "cancelled",
+    });
+  });
+
+  it("streams record changes after announcing that the watch is open", async () => {
+    const res = await call("GET", "/api/v1/watch");
+    const stream = parseSse(res.body!);
+    expect((await stream.next()).value).toMatchObject({ event: "ready" });
+    await call("POST", "/api/v1/tasks", { body: { prompt: "watched", id: "api-test-watch" } });
+    const next = (await stream.next()).value as { event: string; data: string };
+    expect(next.event).toBe("record");
+    expect(TaskRecord.parse(JSON.parse(next.data))).toMatchObject({
+      id: "api-test-watch",
+      state: "queued",
+    });
+    await stream.return(undefined);
   });
 });
 
