@@ -6,11 +6,29 @@ import type { SandboxProcess, SpawnSpec } from "./types.ts";
 /** Environment variable that marks every process an agent starts, even ones that leave its group. */
 export const PROCESS_TAG = "NIGHTSHIFT_PROCESS_TAG";
 
-function procEntries(): string[] {
+/**
+ * Numeric /proc entries, optionally only those newer than `after`: processes an agent
+ * starts get higher PIDs than the agent itself unless the PID space wrapped meanwhile.
+ */
+function procEntries(after = 0): string[] {
+  let all: string[];
   try {
-    return readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+    all = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
   } catch {
     return [];
+  }
+  if (after <= 0 || pidsWrappedSince(after)) return all;
+  return all.filter((e) => Number(e) > after);
+}
+
+/** True when the kernel has handed out a PID lower than `pid` since (the PID space wrapped). */
+function pidsWrappedSince(pid: number): boolean {
+  try {
+    // the fifth field of /proc/loadavg is the most recently assigned PID
+    const last = Number(readFileSync("/proc/loadavg", "utf8").trim().split(/\s+/)[4]);
+    return !Number.isFinite(last) || last < pid;
+  } catch {
+    return true;
   }
 }
 
@@ -30,11 +48,14 @@ export function groupMembers(pgid: number): number[] {
   return out;
 }
 
-/** PIDs of live processes carrying `tag` in their environment (they escaped the group with setsid). */
-export function taggedProcesses(tag: string): number[] {
+/**
+ * PIDs of live processes carrying `tag` in their environment (they escaped the group with
+ * setsid). `after` limits the scan to PIDs above the agent's own.
+ */
+export function taggedProcesses(tag: string, after = 0): number[] {
   const needle = `${PROCESS_TAG}=${tag}\0`;
   const out: number[] = [];
-  for (const e of procEntries()) {
+  for (const e of procEntries(after)) {
     try {
       if (!readFileSync(`/proc/${e}/environ`, "utf8").includes(needle)) continue;
       const stat = readFileSync(`/proc/${e}/stat`, "utf8");
@@ -76,8 +97,22 @@ export function spawnGroup(spec: SpawnSpec, leftoverGraceMs = 2_000): SandboxPro
     ...(spec.gid !== undefined ? { gid: spec.gid } : {}),
   });
   const pgid = child.pid;
-  const leftovers = (): number[] =>
-    pgid === undefined ? [] : [...new Set([...groupMembers(pgid), ...taggedProcesses(tag)])];
+  const groupAlive = (): boolean => {
+    if (pgid === undefined) return false;
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const leftovers = (): number[] => {
+    if (pgid === undefined) return [];
+    // kill(-pgid, 0) answers "anyone left in the group?" in one syscall; the /proc scan
+    // for processes that left the group is limited to PIDs newer than the agent.
+    const inGroup = groupAlive() ? groupMembers(pgid) : [];
+    return [...new Set([...inGroup, ...taggedProcesses(tag, pgid)])];
+  };
   const killAll = (signal: NodeJS.Signals): void => {
     if (pgid === undefined) return;
     try {
@@ -85,7 +120,7 @@ export function spawnGroup(spec: SpawnSpec, leftoverGraceMs = 2_000): SandboxPro
     } catch {
       // group already gone
     }
-    signalAll(taggedProcesses(tag), signal);
+    signalAll(taggedProcesses(tag, pgid), signal);
   };
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     let settled = false;
