@@ -38,10 +38,6 @@ export interface AttemptInput {
 /** Why a run was stopped from outside. */
 type StopReason = "timeout" | "cancelled" | "lease-lost" | "shutdown";
 
-function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /**
  * Runs one attempt: workspace, agent, heartbeats, limits, then commits and pushes what
  * the agent did and records the outcome. The partial work of a stopped run is kept on
@@ -129,8 +125,8 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         emit: events.emit,
         signal: stop.signal,
         killGraceMs: cfg.executor.killGrace,
-        onSpawn: (pid) => {
-          const dispatchMs = Math.max(0, nowMs() - publishedAt);
+        onSpawn: (pid, at) => {
+          const dispatchMs = Math.max(0, at - publishedAt);
           ctx.metrics.dispatch.observe(dispatchMs / 1000);
           const r = ctx.running.get(task.id);
           if (r) r.pid = pid;
