@@ -11,6 +11,7 @@ export default function setup(): () => void {
   const root = mkdtempSync(join(tmpdir(), "nightshift-tests-"));
   process.env["TMPDIR"] = root;
   return () => {
-    if (process.env["NIGHTSHIFT_KEEP_TEST_TMP"] !== "1") rmSync(root, { recursive: true, force: true });
+    if (process.env["NIGHTSHIFT_KEEP_TEST_TMP"] !== "1")
+      rmSync(root, { recursive: true, force: true });
   };
 }
