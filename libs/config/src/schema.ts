@@ -4,6 +4,7 @@ import { ExecutorConfig } from "./sections/executor.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
 import { NatsConfig } from "./sections/nats.ts";
+import { PromptsConfig } from "./sections/prompts.ts";
 
 /** The whole of `nightshift.yml`. Unknown keys are errors: a setting either works or does not exist. */
 export const NightshiftConfig = z
@@ -13,6 +14,7 @@ export const NightshiftConfig = z
     log: LogConfig.default(LogConfig.parse({})),
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
     backends: BackendsConfig.default({}),
+    prompts: PromptsConfig.default(PromptsConfig.parse({})),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;
