@@ -55,4 +55,13 @@ backends:
 #       {{instructions}}
 #       Nightly maintenance: {{prompt}}
 #       {{result_contract}}
+
+# Daily spending limits (UTC days), counted from every backend's token usage. A task whose
+# repository or source is over its limit waits (reason budget) until the next day.
+# budgets:
+#   perRepoDailyUsd: 20
+#   repos:
+#     https://github.com/acme/web: 50
+#   perSourceDailyUsd:
+#     email: 5
 `;

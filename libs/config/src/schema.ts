@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BackendsConfig } from "./sections/backends.ts";
+import { BudgetsConfig } from "./sections/budgets.ts";
 import { ExecutorConfig } from "./sections/executor.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
@@ -15,6 +16,7 @@ export const NightshiftConfig = z
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
     backends: BackendsConfig.default({}),
     prompts: PromptsConfig.default(PromptsConfig.parse({})),
+    budgets: BudgetsConfig.default(BudgetsConfig.parse({})),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;
