@@ -12,3 +12,5 @@ export { ExecutorConfig } from "./sections/executor.ts";
 export { BackendConfig, BackendsConfig, CommandBackendConfig } from "./sections/backends.ts";
 export { ApiConfig } from "./sections/api.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";
+export { PromptsConfig, PROMPT_PLACEHOLDERS } from "./sections/prompts.ts";
+export { BudgetsConfig } from "./sections/budgets.ts";
