@@ -1,4 +1,12 @@
-import { dlqSize, pauseState, queueInfo, listRecords, type QueueInfo } from "@nightshift/client";
+import {
+  dlqSize,
+  pauseState,
+  queueInfo,
+  listRecords,
+  readBudgetBucket,
+  type QueueInfo,
+  type SpendCounterEntry,
+} from "@nightshift/client";
 import type { TaskRecord } from "@nightshift/contracts";
 import type { Bus } from "@nightshift/messaging";
 
@@ -9,6 +17,8 @@ export interface SystemSnapshot {
   dlq: number;
   records: TaskRecord[];
   leases: number;
+  /** Daily spend counters of the `budgets` bucket. */
+  spend: SpendCounterEntry[];
   paused: { all: boolean; schedules: string[] };
 }
 
@@ -19,12 +29,13 @@ async function countKeys(bus: Bus, bucket: "leases"): Promise<number> {
 }
 
 export async function readSnapshot(bus: Bus, now: number): Promise<SystemSnapshot> {
-  const [queue, dlq, records, leases, pause] = await Promise.all([
+  const [queue, dlq, records, leases, pause, budgets] = await Promise.all([
     queueInfo(bus),
     dlqSize(bus),
     listRecords(bus),
     countKeys(bus, "leases"),
     pauseState(bus),
+    readBudgetBucket(bus),
   ]);
   return {
     at: now,
@@ -32,6 +43,7 @@ export async function readSnapshot(bus: Bus, now: number): Promise<SystemSnapsho
     dlq,
     records,
     leases,
+    spend: budgets.counters,
     paused: { all: pause.all !== null, schedules: Object.keys(pause.schedules) },
   };
 }

@@ -1,4 +1,4 @@
-import { countRecords } from "@nightshift/client";
+import { countRecords, summariseSpend } from "@nightshift/client";
 import { TaskState, WaitReason } from "@nightshift/contracts";
 import type { Bus } from "@nightshift/messaging";
 import { Counter, Gauge, type Registry } from "prom-client";
@@ -11,8 +11,6 @@ export interface SystemMetricsOptions {
   maxAgeMs?: number;
   now?: () => number;
 }
-
-const DAY_MS = 86_400_000;
 
 type Fill = (g: Gauge<string>, s: SystemSnapshot) => void;
 
@@ -120,15 +118,9 @@ export function registerSystemMetrics(opts: SystemMetricsOptions): void {
   );
   gauge(
     "nightshift_spend_today_usd",
-    "Spend of tasks that finished (or last changed) today, UTC, in US dollars",
+    "Spend today (UTC) in US dollars: the budgets bucket's counters, or the records' usage",
     [],
-    (g, s) => {
-      const today = new Date(Math.floor(s.at / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
-      let sum = 0;
-      for (const r of s.records)
-        if ((r.finishedAt ?? r.updatedAt).startsWith(today)) sum += r.usage.costUsd;
-      g.set(sum);
-    },
+    (g, s) => g.set(summariseSpend(s.records, 1, new Date(s.at), s.spend).total.costUsd),
   );
   gauge(
     "nightshift_rate_limited_tasks",

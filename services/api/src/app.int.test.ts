@@ -13,6 +13,8 @@ import {
 import { parseConfig } from "@nightshift/config";
 import { ApprovalDecision, Keys, PauseFlag, TaskRecord } from "@nightshift/contracts";
 import {
+  addSpend,
+  budgetScopes,
   connectNats,
   openBus,
   provision,
@@ -391,6 +393,23 @@ describe("summaries", () => {
     expect(b.repos[0]).toMatchObject({ repo: "https://example.com/acme/spend.git", costUsd: 1.25 });
     expect(b.total.costUsd).toBe(1.25);
     expect((await call("GET", "/api/v1/summary/budget?days=0")).status).toBe(400);
+
+    // Once executors keep daily counters in the budgets bucket, today's figures come from them.
+    const task = (await bus.tasks.get("api-test-spend"))!.record.task;
+    await addSpend(bus.kv.budgets, budgetScopes(task, parseConfig({}, {}).config.budgets), 2);
+    const counted = (await (await call("GET", "/api/v1/summary/budget?days=3")).json()) as {
+      from: string;
+      days: { costUsd: number }[];
+      repos: { repo: string; costUsd: number }[];
+      counters: { key: string }[];
+    };
+    expect(counted.from).toBe("both");
+    expect(counted.days.at(-1)?.costUsd).toBe(2);
+    expect(counted.repos[0]).toMatchObject({
+      repo: "https://example.com/acme/spend.git",
+      costUsd: 2,
+    });
+    expect(counted.counters.map((c) => c.key)).toHaveLength(2);
 
     const s = await series.sample();
     expect(s.messages).toBe(q.queue.messages + 1);

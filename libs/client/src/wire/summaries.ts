@@ -36,6 +36,11 @@ export type SpendBucket = z.infer<typeof SpendBucket>;
 /** Spend per day and per repository, from the task records' usage. */
 export const BudgetSummary = z.strictObject({
   since: z.iso.date(),
+  /**
+   * Where the amounts come from: the `budgets` bucket's daily counters (what budget limits
+   * are checked against), the task records' usage (days before counters existed), or both.
+   */
+  from: z.enum(["counters", "records", "both"]),
   days: z.array(SpendBucket.extend({ day: z.iso.date() })),
   repos: z.array(SpendBucket.extend({ repo: z.string() })),
   total: SpendBucket,

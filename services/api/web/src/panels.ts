@@ -87,6 +87,15 @@ export function renderBudget(b: BudgetSummary): void {
       money,
       "spend per day",
     ),
+    h(
+      "p",
+      { class: "muted", id: "spend-from" },
+      {
+        counters: "from the budget counters",
+        records: "from the task records' usage",
+        both: "from the budget counters, and the task records' usage for days without counters",
+      }[b.from],
+    ),
   );
   fill(
     byId("chart-spend-repo"),
