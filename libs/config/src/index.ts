@@ -10,4 +10,18 @@ export { HttpConfig } from "./sections/http.ts";
 export { LogConfig } from "./sections/log.ts";
 export { ExecutorConfig } from "./sections/executor.ts";
 export { BackendConfig, BackendsConfig, CommandBackendConfig } from "./sections/backends.ts";
+export {
+  SchedulesConfig,
+  ScheduleConfig,
+  ScheduleTaskTemplate,
+  ScheduleGate,
+  CommandGate,
+  GithubIssuesGate,
+} from "./sections/schedules.ts";
+export {
+  NotifierConfig,
+  ChannelConfig,
+  NotificationRule,
+  NotificationEventName,
+} from "./sections/notifier.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";
