@@ -15,6 +15,6 @@ export function serviceDefinitions(
     poller: pollerService(),
     "email-gateway": emailGatewayService(),
     executor: executorService({ env }),
-    notifier: notifierService(),
+    notifier: notifierService({ env }),
   };
 }
