@@ -22,6 +22,7 @@ export interface Receiver {
 /**
  * A local HTTP receiver. `/ok/*` answers 200; `/flaky/*` answers 500 to the first two
  * attempts of each delivery id and 200 to the third; `/down/*` always answers 503;
+ * `/hang/*` never answers;
  * `/slack/*` behaves like a Slack incoming webhook: `ok`, or 400 `invalid_blocks` for a
  * payload that breaks Block Kit's rules.
  */
@@ -34,6 +35,10 @@ export async function startReceiver(): Promise<Receiver> {
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
       const path = req.url ?? "/";
+      if (path.startsWith("/hang")) {
+        received.push({ path, headers: req.headers, body, status: 0, at: Date.now() });
+        return;
+      }
       let status = 200;
       let reply = "";
       if (path.startsWith("/flaky")) {
