@@ -25,3 +25,5 @@ export {
   NotificationEventName,
 } from "./sections/notifier.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";
+export { PromptsConfig, PROMPT_PLACEHOLDERS } from "./sections/prompts.ts";
+export { BudgetsConfig } from "./sections/budgets.ts";
