@@ -121,6 +121,9 @@ describe("nightshift trigger", () => {
       "nearest: 2025-01-10T01:00:00.000Z and 2025-01-11T01:00:00.000Z",
     );
     expect((await cli("trigger", "nightly", "--slot", "yesterday")).code).toBe(2);
+    const future = await cli("trigger", "nightly", "--slot", "2099-01-01T01:00:00Z");
+    expect(future.code).toBe(2);
+    expect(future.err).toContain("is in the future");
     const ghost = await cli("trigger", "ghost");
     expect(ghost.code).toBe(2);
     expect(ghost.err).toContain(

@@ -42,6 +42,10 @@ export async function triggerSchedule(
         `${opts.slot.toISOString()} is not a fire time of ${name} ("${schedule.cron}" in ${schedule.timezone}); nearest: ${before} and ${after}`,
       );
     }
+    if (opts.slot > now)
+      throw new UsageError(
+        `${opts.slot.toISOString()} is in the future; a slot fires once it is due`,
+      );
     slot = opts.slot;
   } else {
     slot = clock.latestAtOrBefore(now);
