@@ -14,14 +14,15 @@ export interface ServiceDefinitionsOptions {
 /** Every service by name, built from the process environment where a service needs it. */
 export function serviceDefinitions(
   env: Readonly<Record<string, string | undefined>>,
+  cwd: string = process.cwd(),
   opts: ServiceDefinitionsOptions = {},
 ): Record<ServiceName, ServiceDefinition> {
   return {
-    scheduler: schedulerService(),
+    scheduler: schedulerService({ env, cwd }),
     poller: pollerService(),
     "email-gateway": emailGatewayService(),
     executor: executorService({ env }),
-    notifier: notifierService(),
+    notifier: notifierService({ env }),
     api: apiService({ openOnLoopback: opts.up === true }),
   };
 }

@@ -121,15 +121,22 @@ describe("the CLI over NATS and over the HTTP API", () => {
     expect(rejected.code).toBe(0);
     expect(rejected.out).toMatch(new RegExp(`^${id} rejected by cli:`));
 
-    expect((await cli(["pause"], viaApi)).out).toMatch(/^everything paused \(by api:cli at /);
-    expect((await cli(["pause", "--show"], viaNats)).out).toEqual(
-      (await cli(["pause", "--show"], viaApi)).out,
+    expect((await cli(["pause"], viaApi)).out).toBe("scheduling paused\n");
+    const shown = await cli(["pause", "--show"], viaNats);
+    expect(shown.out).toMatch(/^scheduling paused \(by api:cli at /);
+    expect((await cli(["pause", "--show"], viaApi)).out).toEqual(shown.out);
+    const one = await cli(["pause", "--schedule", "nightly"], viaNats);
+    expect(one.out).toBe("schedule nightly paused\n");
+    expect(one.err).toBe('warning: schedule "nightly" is not in this machine\'s config\n');
+    expect((await cli(["pause", "--show"], viaApi)).out).toMatch(
+      /\nschedule nightly paused \(by cli:\w+ at /,
     );
-    expect((await cli(["pause", "--schedule", "nightly"], viaNats)).out).toMatch(
-      /schedule nightly paused \(by cli:/,
+    expect((await cli(["resume"], viaApi)).out).toBe("scheduling resumed\n");
+    expect((await cli(["resume"], viaNats)).out).toBe("scheduling was not paused\n");
+    expect((await cli(["resume", "--schedule", "nightly"], viaApi)).out).toBe(
+      "schedule nightly resumed\n",
     );
-    expect((await cli(["resume"], viaApi)).out).toMatch(/^not paused\nschedule nightly paused/);
-    expect((await cli(["resume", "--schedule", "nightly"], viaApi)).out).toBe("not paused\n");
+    expect((await cli(["pause", "--show"], viaNats)).out).toBe("scheduling not paused\n");
 
     const cancelled = await cli(["cancel", id, "-m", "enough"], viaApi);
     expect(cancelled).toMatchObject({

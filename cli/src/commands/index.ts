@@ -5,10 +5,12 @@ import { config } from "./config.ts";
 import { dlq } from "./dlq.ts";
 import { init } from "./init.ts";
 import { logs } from "./logs.ts";
-import { pause, resume } from "./pause.ts";
+import { pause } from "./pause.ts";
+import { resume } from "./resume.ts";
 import { service } from "./service.ts";
 import { status } from "./status.ts";
 import { submit } from "./submit.ts";
+import { trigger } from "./trigger.ts";
 import { up } from "./up.ts";
 
 /** Every command, in the order `nightshift --help` lists them. */
@@ -21,9 +23,10 @@ export const COMMANDS: readonly Command[] = [
   cancel,
   approve,
   reject,
+  dlq,
+  trigger,
   pause,
   resume,
-  dlq,
   config,
   init,
 ];

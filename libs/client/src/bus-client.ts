@@ -5,7 +5,7 @@ import { cancelTask } from "./cancel.ts";
 import type { NightshiftClient } from "./client.ts";
 import { listDeadLetters, redrive } from "./dlq.ts";
 import { taskEvents } from "./events.ts";
-import { pause, pauseState, resume } from "./pause.ts";
+import { pauseScheduling, pauseState, resumeScheduling } from "./pause.ts";
 import { queueSummary } from "./queue.ts";
 import { queryRecords } from "./records.ts";
 import { listServices } from "./services.ts";
@@ -32,8 +32,14 @@ export function busClient(bus: Bus, opts: BusClientOptions): NightshiftClient {
     cancel: (id, message) => cancelTask(bus, id, opts.by, message),
     decide: (id, decision, message) => decideApproval(bus, id, decision, opts.by, message),
     pauseState: () => pauseState(bus),
-    pause: (scope) => pause(bus, scope, opts.by),
-    resume: (scope) => resume(bus, scope),
+    async pause(scope) {
+      await pauseScheduling(bus, { ...scope, by: opts.by });
+      return pauseState(bus);
+    },
+    async resume(scope) {
+      const resumed = await resumeScheduling(bus, scope);
+      return { ...(await pauseState(bus)), resumed };
+    },
     events: (id, o) => taskEvents(bus, id, o),
     status: () => systemStatus(bus),
     queue: () => queueSummary(bus),

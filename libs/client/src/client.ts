@@ -4,7 +4,7 @@ import type { FollowOptions } from "./events.ts";
 import type { PauseScope } from "./pause.ts";
 import type { RecordFilter, RecordPage } from "./records.ts";
 import type { SubmitRequest } from "./submit.ts";
-import type { PauseState } from "./wire/control.ts";
+import type { PauseState, ResumeResponse } from "./wire/control.ts";
 import type {
   BudgetSummary,
   DeadLetter,
@@ -31,7 +31,7 @@ export interface NightshiftClient {
   decide(id: string, decision: "approve" | "reject", message?: string): Promise<ApprovalDecision>;
   pauseState(): Promise<PauseState>;
   pause(scope: PauseScope): Promise<PauseState>;
-  resume(scope: PauseScope): Promise<PauseState>;
+  resume(scope: PauseScope): Promise<ResumeResponse>;
   /** A task's events after `afterSeq`; with `follow`, new ones until the task ends. */
   events(id: string, opts: EventsOptions): AsyncIterable<SequencedEvent>;
   status(): Promise<SystemStatus>;

@@ -11,7 +11,7 @@ export type { SubmitRequest } from "./submit.ts";
 export { cancelTask } from "./cancel.ts";
 export type { CancelResult } from "./cancel.ts";
 export { decideApproval } from "./approval.ts";
-export { pause, resume, pauseState } from "./pause.ts";
+export { pauseScheduling, resumeScheduling, pauseState } from "./pause.ts";
 export type { PauseScope } from "./pause.ts";
 export { listRecords, queryRecords } from "./records.ts";
 export type { RecordFilter, RecordPage } from "./records.ts";
@@ -39,7 +39,13 @@ export {
   SequencedEvent,
   EventList,
 } from "./wire/tasks.ts";
-export { PauseBody, PauseState, DecisionResponse, ScheduleName } from "./wire/control.ts";
+export {
+  PauseBody,
+  PauseState,
+  ResumeResponse,
+  DecisionResponse,
+  ScheduleName,
+} from "./wire/control.ts";
 export {
   QueueInfo,
   QueueSummary,
@@ -47,6 +53,7 @@ export {
   BudgetSummary,
   BudgetQuery,
   SystemStatus,
+  SchedulingStatus,
   ServiceList,
   DeadLetter,
   DeadLetterList,
@@ -54,3 +61,5 @@ export {
   SeriesSample,
   Series,
 } from "./wire/summaries.ts";
+export { schedulesStatus } from "./schedules.ts";
+export type { ScheduleStatus, SchedulesStatus } from "./schedules.ts";

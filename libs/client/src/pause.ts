@@ -9,6 +9,7 @@ export type PauseScope = { schedule?: string | undefined };
 
 const SCHEDULE_PREFIX = Keys.pauseSchedule("");
 
+/** The control-bucket key of a scope; a schedule name must be one subject token. */
 function keyOf(scope: PauseScope): string {
   if (scope.schedule === undefined) return Keys.pauseAll;
   const name = ScheduleName.safeParse(scope.schedule);
@@ -36,17 +37,26 @@ export async function pauseState(bus: Bus): Promise<PauseState> {
 }
 
 /**
- * Sets `pause.all` or `pause.schedule.<name>` in the control bucket, for the services that
- * start work to read; the flag survives restarts until `resume` clears it.
+ * Pauses scheduling as a whole, or one schedule: a flag in the control bucket, so it holds
+ * across scheduler restarts and for every replica. Fires while paused are skipped and counted.
  */
-export async function pause(bus: Bus, scope: PauseScope, by: string): Promise<PauseState> {
-  const flag: PauseFlag = { at: new Date().toISOString(), by };
-  await bus.kv.control.put(keyOf(scope), JSON.stringify(flag));
-  return pauseState(bus);
+export async function pauseScheduling(
+  bus: Bus,
+  opts: { schedule?: string | undefined; by: string },
+): Promise<PauseFlag> {
+  const flag: PauseFlag = { at: new Date().toISOString(), by: opts.by };
+  await bus.kv.control.put(keyOf(opts), JSON.stringify(flag));
+  return flag;
 }
 
-/** Clears a pause flag; resuming something that is not paused changes nothing. */
-export async function resume(bus: Bus, scope: PauseScope): Promise<PauseState> {
-  await bus.kv.control.delete(keyOf(scope));
-  return pauseState(bus);
+/** Removes a pause flag; resolves false when it was not set. */
+export async function resumeScheduling(
+  bus: Bus,
+  opts: { schedule?: string | undefined },
+): Promise<boolean> {
+  const key = keyOf(opts);
+  const e = await bus.kv.control.get(key);
+  if (!e || e.operation !== "PUT") return false;
+  await bus.kv.control.delete(key);
+  return true;
 }

@@ -6,6 +6,7 @@ import {
   parseSse,
   PauseState,
   QueueSummary,
+  ResumeResponse,
   SequencedEvent,
   SubmitResponse,
   TaskList,
@@ -352,9 +353,12 @@ describe("control", () => {
     expect(Object.keys(sched.schedules)).toEqual(["nightly-deps"]);
     const bad = await call("POST", "/api/v1/pause", { body: { schedule: "a.b" } });
     expect((await error(bad)).issues?.[0]?.path).toBe("schedule");
-    const resumed = PauseState.parse(await (await call("POST", "/api/v1/resume")).json());
+    const resumed = ResumeResponse.parse(await (await call("POST", "/api/v1/resume")).json());
+    expect(resumed.resumed).toBe(true);
     expect(resumed.all).toBeNull();
     expect(Object.keys(resumed.schedules)).toEqual(["nightly-deps"]);
+    const again = ResumeResponse.parse(await (await call("POST", "/api/v1/resume")).json());
+    expect(again.resumed).toBe(false);
     await call("POST", "/api/v1/resume", { body: { schedule: "nightly-deps" } });
     expect(PauseState.parse(await (await call("GET", "/api/v1/pause")).json())).toEqual({
       all: null,

@@ -37,6 +37,7 @@ let context: BrowserContext;
 let profile: string;
 let unannounce: (() => Promise<void>) | undefined;
 const foreign: string[] = [];
+let finishedId: string | undefined;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -164,6 +165,7 @@ describe("dashboard", () => {
     expect(lines).toEqual([1, 2, 3, 4, 5, 6].map((i) => `step ${i} of 6`));
     await card(page, id, "succeeded");
     await card(page, next, "succeeded");
+    finishedId = id;
 
     // Charts and panels are drawn from the API's summaries.
     await page.locator("#chart-queue path.line").first().waitFor({ timeout: 10_000 });
@@ -199,5 +201,14 @@ describe("dashboard", () => {
     await page.click("#token-form button");
     await page.waitForSelector("#live.on", { timeout: 10_000 });
     expect(await page.isHidden("#token-form")).toBe(true);
+  });
+
+  it("opens the task a link names, and keeps the token out of the address bar", async () => {
+    expect(finishedId).toBeDefined();
+    const page = await context.newPage();
+    await page.goto(`${base}/dashboard/#token=${TOKEN}&task=${finishedId}`);
+    await page.locator("#task-state", { hasText: /^succeeded$/ }).waitFor({ timeout: 10_000 });
+    await page.locator("#task-log").getByText("step 6 of 6").waitFor({ timeout: 10_000 });
+    expect(new URL(page.url()).hash).toBe(`#task=${finishedId}`);
   });
 });

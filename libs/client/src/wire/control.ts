@@ -17,5 +17,9 @@ export const PauseState = z.strictObject({
 });
 export type PauseState = z.infer<typeof PauseState>;
 
+/** The pause flags after a resume, and whether the flag resumed had been set. */
+export const ResumeResponse = PauseState.extend({ resumed: z.boolean() });
+export type ResumeResponse = z.infer<typeof ResumeResponse>;
+
 export const DecisionResponse = z.strictObject({ taskId: z.string(), decision: ApprovalDecision });
 export type DecisionResponse = z.infer<typeof DecisionResponse>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TaskId, TaskRecord } from "@nightshift/contracts";
-import { DecisionResponse, PauseBody, PauseState } from "./control.ts";
+import { DecisionResponse, PauseBody, PauseState, ResumeResponse } from "./control.ts";
 import {
   BudgetQuery,
   BudgetSummary,
@@ -120,7 +120,7 @@ export const API_ROUTES = {
   pause: {
     method: "post",
     path: "/api/v1/pause",
-    summary: "Pause everything, or one schedule",
+    summary: "Pause all scheduling, or one schedule (durable until resumed)",
     body: PauseBody,
     response: PauseState,
     tag: "control",
@@ -128,9 +128,9 @@ export const API_ROUTES = {
   resume: {
     method: "post",
     path: "/api/v1/resume",
-    summary: "Resume everything, or one schedule",
+    summary: "Resume everything, or one schedule; `resumed` says whether it had been paused",
     body: PauseBody,
-    response: PauseState,
+    response: ResumeResponse,
     tag: "control",
   },
   queueSummary: {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Presence, TaskRecord } from "@nightshift/contracts";
+import { PauseFlag, Presence, ScheduleState, TaskRecord } from "@nightshift/contracts";
 
 export const QueueInfo = z.strictObject({
   /** Messages in the TASKS stream: queued, waiting and running tasks. */
@@ -53,6 +53,12 @@ export const BudgetQuery = z.strictObject({
   days: z.coerce.number().int().min(1).max(366).default(14),
 });
 
+/** Schedules with their next fire times and counters, and the pause flags. */
+export const SchedulingStatus = z.strictObject({
+  pausedAll: PauseFlag.optional(),
+  schedules: z.array(ScheduleState.extend({ paused: PauseFlag.optional() })),
+});
+
 export const SystemStatus = z.strictObject({
   queue: QueueInfo,
   dlq: z.strictObject({ messages: z.number().int().nonnegative() }),
@@ -60,6 +66,7 @@ export const SystemStatus = z.strictObject({
   running: z.array(TaskRecord),
   waiting: z.array(TaskRecord),
   services: z.array(Presence),
+  scheduling: SchedulingStatus,
 });
 export type SystemStatus = z.infer<typeof SystemStatus>;
 

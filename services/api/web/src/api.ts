@@ -27,7 +27,15 @@ export function takeToken(): string | undefined {
   const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
   if (m?.[1] !== undefined) {
     sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]));
-    history.replaceState(null, "", location.pathname + location.search);
+    const rest = location.hash
+      .slice(1)
+      .split("&")
+      .filter((p) => !p.startsWith("token="));
+    history.replaceState(
+      null,
+      "",
+      location.pathname + location.search + (rest.length > 0 ? `#${rest.join("&")}` : ""),
+    );
   }
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }

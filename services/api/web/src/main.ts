@@ -84,7 +84,7 @@ function renderPause(p: PauseState): void {
     h(
       "span",
       { class: `chip ${paused ? "paused" : ""}` },
-      paused ? `paused by ${p.all?.by ?? "?"}` : "not paused",
+      paused ? `scheduling paused by ${p.all?.by ?? "?"}` : "scheduling on",
     ),
     schedules.length > 0
       ? h("span", { class: "muted" }, ` schedules paused: ${schedules.join(", ")}`)
@@ -98,7 +98,7 @@ function renderPause(p: PauseState): void {
             .then(renderPause, report);
         },
       },
-      paused ? "Resume" : "Pause all",
+      paused ? "Resume scheduling" : "Pause scheduling",
     ),
   );
 }
@@ -140,7 +140,7 @@ function start(): void {
   every(15_000, pollBudget);
   every(3_000, poll);
   void watch();
-  const m = /#task=([a-z0-9-]+)/.exec(location.hash);
+  const m = /[#&]task=([a-z0-9-]+)/.exec(location.hash);
   if (m?.[1] !== undefined) select(m[1]);
 }
 
