@@ -4,6 +4,7 @@ import { ExecutorConfig } from "./sections/executor.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
 import { NatsConfig } from "./sections/nats.ts";
+import { WorkspaceConfig } from "./sections/workspace.ts";
 
 /** The whole of `nightshift.yml`. Unknown keys are errors: a setting either works or does not exist. */
 export const NightshiftConfig = z
@@ -12,6 +13,7 @@ export const NightshiftConfig = z
     http: HttpConfig.default(HttpConfig.parse({})),
     log: LogConfig.default(LogConfig.parse({})),
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
+    workspace: WorkspaceConfig.default(WorkspaceConfig.parse({})),
     backends: BackendsConfig.default({}),
   })
   .superRefine((c, ctx) => {
