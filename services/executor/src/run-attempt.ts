@@ -1,6 +1,6 @@
 import type { AgentBackend, AgentRunResult } from "@nightshift/agents";
 import type { Task, TaskResult } from "@nightshift/contracts";
-import { coerceError, isNightshiftError } from "@nightshift/errors";
+import { coerceError, isNightshiftError, type PermanentError } from "@nightshift/errors";
 import {
   abandon,
   ack,
@@ -11,14 +11,10 @@ import {
   type Outcome,
 } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
-import {
-  finishWorkspace,
-  prepareWorkspace,
-  removeWorkspace,
-  type FinishResult,
-  type Workspace,
-} from "@nightshift/workspace";
+import type { Workspace } from "@nightshift/workspace";
 import type { ExecutorContext } from "./context.ts";
+import { deliverWork, type Delivery } from "./deliver-work.ts";
+import { formatBytes, watchQuota, type QuotaWatch } from "./disk-quota.ts";
 import { AttemptRecord } from "./fenced-record.ts";
 
 export interface AttemptInput {
@@ -34,7 +30,7 @@ export interface AttemptInput {
 }
 
 /** Why a run was stopped from outside. */
-type StopReason = "timeout" | "cancelled" | "lease-lost" | "shutdown";
+type StopReason = "timeout" | "cancelled" | "lease-lost" | "shutdown" | "disk-quota";
 
 function nowMs(): number {
   return performance.timeOrigin + performance.now();
@@ -96,22 +92,34 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
   a.force.addEventListener("abort", onForce, { once: true });
 
   let ws: Workspace | undefined;
+  let quota: QuotaWatch | undefined;
+  let outcome: Outcome | undefined;
   try {
     try {
-      ws = await prepareWorkspace({
-        root: cfg.executor.workspaces,
-        taskId: task.id,
-        repo: task.repo,
-      });
+      ws = await ctx.workspaces.prepare({ taskId: task.id, attempt, repo: task.repo });
     } catch (err) {
-      return await retryLater(a, record, events, "workspace", coerceError(err).message);
+      const e = coerceError(err);
+      if (isNightshiftError(e, "PERMANENT"))
+        return (outcome = await fail(
+          a,
+          record,
+          events,
+          (e as PermanentError).reason,
+          e.message,
+          undefined,
+          t0,
+        ));
+      return await retryLater(a, record, events, "workspace", e.message);
     }
-    if (ws.branch)
-      events.emit({
-        type: "log",
-        level: "info",
-        message: `workspace ready on branch ${ws.branch}`,
-      });
+    if (ws.branch) events.emit({ type: "log", level: "info", message: describeWorkspace(ws) });
+    quota = watchQuota(
+      ctx.workspaces,
+      ws,
+      cfg.workspace.quota,
+      cfg.workspace.quotaInterval,
+      () => halt("disk-quota"),
+      (err) => log.warn({ err: coerceError(err) }, "workspace measurement failed"),
+    );
 
     let result: AgentRunResult;
     try {
@@ -137,7 +145,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
     } catch (err) {
       const e = coerceError(err);
       if (isNightshiftError(e, "PERMANENT"))
-        return await fail(a, record, events, "backend-error", e.message, undefined, t0);
+        return (outcome = await fail(a, record, events, "backend-error", e.message, undefined, t0));
       return await retryLater(a, record, events, "backend-error", e.message);
     }
     events.emit({
@@ -147,31 +155,35 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       exitCode: result.exitCode,
       signal: result.signal,
     });
+    quota.stop();
     const why = stop.signal.aborted ? (stop.signal.reason as StopReason) : undefined;
     if (why === "lease-lost") return abandon("lease lost");
 
-    let finished: FinishResult;
-    try {
-      finished = await finishWorkspace(
-        ws,
-        `nightshift: ${firstLine(task.prompt)}\n\nTask: ${task.id}\nAttempt: ${attempt}`,
-      );
-    } catch (err) {
-      return await retryLater(a, record, events, "push-failed", coerceError(err).message);
-    }
-    if (finished.pushed)
-      events.emit({
-        type: "log",
-        level: "info",
-        message: `pushed ${ws.branch} at ${finished.commit}`,
-      });
+    // Over its disk quota the work is suspect (it is what filled the disk): nothing is pushed.
+    const delivery: Delivery =
+      why === "disk-quota"
+        ? { kind: "delivered", pushed: false }
+        : await deliverWork(
+            ctx.workspaces,
+            ws,
+            `nightshift: ${firstLine(task.prompt)}\n\nTask: ${task.id}\nAttempt: ${attempt}`,
+            ctx.secrets,
+          );
+    if (delivery.kind === "failed")
+      return await retryLater(a, record, events, "push-failed", delivery.detail);
+    for (const warning of delivery.facts?.warnings ?? [])
+      events.emit({ type: "log", level: "warn", message: warning });
+    const pushed = delivery.kind === "delivered" && delivery.pushed;
+    const commit = delivery.kind === "delivered" ? delivery.commit : undefined;
+    if (pushed)
+      events.emit({ type: "log", level: "info", message: `pushed ${ws.branch} at ${commit}` });
     const base: TaskResult = {
       outcome: "succeeded",
-      pushed: finished.pushed,
+      pushed,
       exitCode: result.exitCode,
       signal: result.signal,
       ...(ws.branch !== undefined ? { branch: ws.branch } : {}),
-      ...(finished.commit !== undefined ? { commit: finished.commit } : {}),
+      ...(commit !== undefined ? { commit } : {}),
       ...(result.finalText !== undefined ? { summary: result.finalText.slice(0, 4000) } : {}),
     };
     await record.update((r) => {
@@ -184,6 +196,29 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         };
     });
 
+    if (why === "disk-quota") {
+      const used = quota.used() ?? 0;
+      return (outcome = await fail(
+        a,
+        record,
+        events,
+        "disk-quota",
+        `the workspace used ${formatBytes(used)}, over its ${formatBytes(cfg.workspace.quota)} quota; nothing was pushed`,
+        { ...base, outcome: "disk-quota" },
+        t0,
+      ));
+    }
+    if (delivery.kind === "refused") {
+      return (outcome = await fail(
+        a,
+        record,
+        events,
+        delivery.reason,
+        delivery.detail,
+        { ...base, outcome: delivery.reason },
+        t0,
+      ));
+    }
     if (why === "shutdown") {
       await record.transition("queued", {
         reason: "interrupted",
@@ -194,7 +229,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
     }
     if (why === "cancelled") {
       const req = await ctx.cancels.check(task.id);
-      return await finish(
+      return (outcome = await finish(
         a,
         record,
         events,
@@ -203,10 +238,10 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         req?.message ?? `cancelled by ${req?.by ?? "request"}`,
         { ...base, outcome: "cancelled" },
         t0,
-      );
+      ));
     }
     if (why === "timeout") {
-      return await fail(
+      return (outcome = await fail(
         a,
         record,
         events,
@@ -214,13 +249,13 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         `exceeded the ${Math.round(timeoutMs / 1000)} s time limit`,
         { ...base, outcome: "timeout" },
         t0,
-      );
+      ));
     }
     if (result.exitCode !== 0) {
       const detail = result.signal
         ? `agent killed by ${result.signal}`
         : `agent exited with code ${result.exitCode}`;
-      return await fail(
+      return (outcome = await fail(
         a,
         record,
         events,
@@ -228,24 +263,51 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         detail,
         { ...base, outcome: "exit-code" },
         t0,
-      );
+      ));
     }
-    return await finish(a, record, events, "succeeded", undefined, undefined, base, t0);
+    if (delivery.kind === "delivered" && delivery.facts?.noop === true) {
+      return (outcome = await fail(
+        a,
+        record,
+        events,
+        "noop",
+        "the agent exited 0 without committing or changing anything",
+        { ...base, outcome: "noop" },
+        t0,
+      ));
+    }
+    return (outcome = await finish(a, record, events, "succeeded", undefined, undefined, base, t0));
   } catch (err) {
     if (isNightshiftError(err, "LEASE_LOST")) return abandon(coerceError(err).message);
     throw err;
   } finally {
+    quota?.stop();
     clearInterval(heartbeat);
     clearTimeout(timer);
     offCancel();
     a.force.removeEventListener("abort", onForce);
+    if (ws) {
+      // A finished task's workspace goes now; otherwise it is kept for the next attempt.
+      const done = outcome?.kind === "ack";
+      await (done ? ctx.workspaces.remove(ws) : ctx.workspaces.release(ws)).catch((err: unknown) =>
+        log.warn({ err: coerceError(err) }, "workspace cleanup failed; the sweeper will retry"),
+      );
+    }
     ctx.running.delete(task.id);
     ctx.metrics.running.dec();
     await events
       .flush()
       .catch((err: unknown) => log.warn({ err }, "some task events were not published"));
-    if (ws) await removeWorkspace(ws).catch(() => undefined);
   }
+}
+
+function describeWorkspace(ws: Workspace): string {
+  const p = ws.prepared;
+  const mirror = `mirror ${p.mirror} in ${Math.round(p.mirrorMs)} ms`;
+  const copy = p.reused
+    ? `previous workspace taken over in ${Math.round(p.checkoutMs)} ms`
+    : `checked out in ${Math.round(p.checkoutMs)} ms`;
+  return `workspace ready on branch ${ws.branch} (${mirror}; ${copy})`;
 }
 
 function firstLine(text: string): string {
