@@ -60,7 +60,7 @@ export async function scanForSecrets(
     mirror,
     [
       "log",
-      `--format=${MARK.replace("\u0000", "%x00")}%H%n%B%x00`,
+      `--format=${MARK.replace("\u0000", "%x00")}%H%n%B%n%x00`,
       "-p",
       "--cc",
       "--text",
@@ -82,7 +82,7 @@ export async function scanForSecrets(
         return;
       }
       if (inMessage) {
-        if (line.startsWith("\u0000")) inMessage = false;
+        if (line === "\u0000") inMessage = false;
         else add(commit, "(commit message)", secretsIn(line, known));
         return;
       }

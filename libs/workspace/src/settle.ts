@@ -99,7 +99,7 @@ export async function settleWorkspace(
   if (dirtyFiles.length > 0) {
     const written = await git(ws.dir, [...tree, "write-tree"], { env });
     raw = await git(mirror, ["commit-tree", written, "-p", agentHead, "-F", "-"], {
-      input: message,
+      input: message.endsWith("\n") ? message : `${message}\n`,
     });
   }
   const { head, stripped } = await stripNeverPushed(mirror, raw, scratchIndex(ws, "strip"));
