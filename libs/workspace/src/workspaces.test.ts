@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { repoKey } from "@nightshift/contracts";
 import { git, makeTestRepo } from "@nightshift/testkit";
 import { agent, pushToOrigin, tempWorkspaces } from "./test-fixtures.ts";
+import { Workspaces } from "./workspaces.ts";
 
 const repoOf = (origin: string, extra: { base?: string; branch?: string } = {}) => ({
   url: origin,
@@ -168,6 +169,26 @@ describe("workspaces", () => {
     expect(done.noop).toBe(false);
     await wss.push(ws, done, []);
     expect(await repo.log("feature")).toEqual(["fix review comment", "update feature", "initial"]);
+  });
+
+  it("discards a finished task's workspace only when no other executor owns it", async () => {
+    const mine = await tempWorkspaces("executor-mine");
+    const theirs = new Workspaces({
+      root: mine.root,
+      mirrors: mine.mirrors.root,
+      owner: { ...mine.owner, instance: "executor-theirs" },
+    });
+    const released = await theirs.prepare({ taskId: "t-released", attempt: 1 });
+    await theirs.release(released);
+    await theirs.prepare({ taskId: "t-theirs", attempt: 1 });
+    await mine.prepare({ taskId: "t-mine", attempt: 1 });
+    expect(await mine.discard("t-released")).toBe(true);
+    expect(await mine.discard("t-mine")).toBe(true);
+    expect(await mine.discard("t-theirs")).toBe(false);
+    expect(await mine.discard("t-never")).toBe(false);
+    expect(existsSync(mine.homeOf("t-released"))).toBe(false);
+    expect(existsSync(mine.homeOf("t-mine"))).toBe(false);
+    expect(existsSync(mine.homeOf("t-theirs"))).toBe(true);
   });
 
   it("fails permanently when the base branch does not exist", async () => {

@@ -218,6 +218,22 @@ export class Workspaces {
     return this.withTask(ws.taskId, () => this.removeLocked(ws.taskId, ws.home, ws.repo?.key));
   }
 
+  /**
+   * Removes a finished task's workspace left on this host by an earlier attempt, unless
+   * another executor still owns it (the sweeper decides about those). Returns whether
+   * there was one to remove.
+   */
+  discard(taskId: string): Promise<boolean> {
+    return this.withTask(taskId, async () => {
+      const home = this.homeOf(taskId);
+      const meta = await readMeta(home);
+      if (!meta || (meta.owner !== null && meta.owner.instance !== this.owner.instance))
+        return false;
+      await this.removeLocked(taskId, home, meta.repo?.key);
+      return true;
+    });
+  }
+
   /** Removal for callers already holding the task's lock. */
   async removeLocked(taskId: string, dir: string, repoKey: string | undefined): Promise<void> {
     await rm(dir, { recursive: true, force: true });

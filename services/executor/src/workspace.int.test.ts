@@ -115,6 +115,26 @@ describe("executor workspaces", () => {
     expect(await repo.show(`nightshift/${second.task.id}`, "two.txt")).toBe("2");
   });
 
+  it("runs tasks on different repositories side by side", async () => {
+    const svc = await executor({ executor: { slots: 2 } });
+    const [r1, r2] = await Promise.all([makeTestRepo(), makeTestRepo()]);
+    const meet = mkdtempSync(join(tmpdir(), "ns-meet-"));
+    // each agent waits for the other: both finish only if they run at the same time
+    const rendezvous = (me: string, other: string) =>
+      `touch ${join(meet, me)}; i=0; while [ ! -f ${join(meet, other)} ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; test -f ${join(meet, other)} && echo ${me} > ${me}.txt`;
+    const [a, b] = await Promise.all([
+      submitTask(svc.bus, { prompt: rendezvous("a", "b"), repo: r1.origin }),
+      submitTask(svc.bus, { prompt: rendezvous("b", "a"), repo: r2.origin }),
+    ]);
+    const [ra, rb] = await Promise.all([terminal(svc, a.task.id), terminal(svc, b.task.id)]);
+    expect([ra.state, rb.state]).toEqual(["succeeded", "succeeded"]);
+    expect(await r1.show(`nightshift/${a.task.id}`, "a.txt")).toBe("a");
+    expect(await r2.show(`nightshift/${b.task.id}`, "b.txt")).toBe("b");
+    expect(readdirSync(join(svc.root, ".mirrors")).sort()).toEqual(
+      [`${repoKey(r1.origin)}.git`, `${repoKey(r2.origin)}.git`].sort(),
+    );
+  });
+
   it("continues a retry from the branch the interrupted attempt pushed", async () => {
     const a = await executor();
     const repo = await makeTestRepo();
@@ -139,6 +159,29 @@ describe("executor workspaces", () => {
     expect(existsSync(join(b.root, ".mirrors", `${repoKey(repo.origin)}.git`))).toBe(true);
     // the interrupted attempt's workspace stayed on the first disk, released for a retry
     expect(taskDirs(a.root)).toEqual([task.id]);
+  });
+
+  it("removes a kept workspace when its task ends without another attempt", async () => {
+    const root = mkdtempSync(join(tmpdir(), "ns-ws-"));
+    const repo = await makeTestRepo();
+    const a = await executor({ root, executor: { maxAttempts: 1 } });
+    const { task } = await submitTask(a.bus, {
+      prompt: "echo wip > wip.txt && echo started && sleep 60",
+      repo: repo.origin,
+    });
+    await waitFor(() => existsSync(join(root, task.id, "work", "wip.txt")));
+    await a.forceStop();
+    // interrupted: its workspace is kept (released) for the next attempt …
+    expect(taskDirs(root)).toEqual([task.id]);
+    // … which never comes: the task has used its one attempt. No sweep runs meanwhile.
+    const b = await executor({
+      root,
+      executor: { maxAttempts: 1 },
+      workspace: { sweepInterval: "1h" },
+    });
+    const rec = await terminal(b, task.id);
+    expect(rec.reason).toBe("max-attempts");
+    await waitFor(() => taskDirs(root).length === 0, { message: "the workspace removed" });
   });
 
   it("fails an agent that exits 0 without doing anything as a NOOP", async () => {

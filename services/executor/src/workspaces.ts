@@ -33,8 +33,8 @@ export interface ExecutorWorkspaces {
 /**
  * The executor's workspaces and their sweeper. A workspace's owner counts as alive while
  * its executor announces presence, or while its process runs on this host; a task counts
- * as finished when its record is terminal. The first sweep runs at start-up, which clears
- * what a crashed executor on this host left behind once it is older than the TTL.
+ * as finished when its record is terminal. Sweeps run every `workspace.sweepInterval`,
+ * the first one interval after start-up.
  */
 export function startWorkspaces(
   deps: Pick<ServiceDeps, "config" | "bus" | "log" | "instance">,
@@ -82,7 +82,6 @@ export function startWorkspaces(
   const tick = (): void => {
     sweep().catch((err: unknown) => log.warn({ err: coerceError(err) }, "workspace sweep failed"));
   };
-  tick();
   const timer = setInterval(tick, config.workspace.sweepInterval);
   timer.unref();
   return {
