@@ -25,18 +25,21 @@ const INHERITED_GIT_VARS = [
   "GIT_PREFIX",
 ];
 
+/** Hides the user info of URLs (`https://user:token@host`) in text shown to people. */
+export function redactUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s'"]+@/gi, "$1***@");
+}
+
 export class GitError extends NightshiftError {
   readonly args: readonly string[];
   readonly stderr: string;
   constructor(args: readonly string[], stderr: string, cause: unknown) {
-    super(
-      "RETRYABLE",
-      `git ${args.join(" ")} failed: ${stderr.trim().split("\n").slice(-3).join(" | ")}`,
-      { cause },
-    );
+    const said = stderr.trim().split("\n").slice(-3).join(" | ");
+    // Messages end up in task records and logs: never with a remote's credentials.
+    super("RETRYABLE", redactUrls(`git ${args.join(" ")} failed: ${said}`), { cause });
     this.name = "GitError";
-    this.args = args;
-    this.stderr = stderr;
+    this.args = args.map(redactUrls);
+    this.stderr = redactUrls(stderr);
   }
 }
 

@@ -88,18 +88,46 @@ export class Mirrors {
       const head = await gitMaybe(tmp, ["ls-remote", "--symref", "origin", "HEAD"]);
       const target = /^ref: (refs\/heads\/\S+)\tHEAD$/m.exec(head ?? "")?.[1];
       if (target !== undefined) await git(tmp, ["symbolic-ref", "HEAD", target]);
-      await rm(dir, { recursive: true, force: true });
-      await rename(tmp, dir);
+      if (!(await this.#install(tmp, dir))) {
+        // Another executor on this host made it meanwhile: use theirs.
+        await fetchOrigin(dir);
+        this.#fetches++;
+        return { dir, cloned: false, ms: performance.now() - t0 };
+      }
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
     this.#clones++;
     return { dir, cloned: true, ms: performance.now() - t0 };
   }
+
+  /**
+   * Renames a finished clone into place. False when a valid mirror is already there; a
+   * directory there that is not one (a crash of an older layout) is moved aside first.
+   */
+  async #install(tmp: string, dir: string): Promise<boolean> {
+    if (await stat(dir).catch(() => undefined)) {
+      if (await isBareRepo(dir)) return false;
+      await rename(dir, `${tmp}-broken`);
+      await rm(`${tmp}-broken`, { recursive: true, force: true });
+    }
+    try {
+      await rename(tmp, dir);
+      return true;
+    } catch (err) {
+      if (await isBareRepo(dir)) return false;
+      throw err;
+    }
+  }
 }
 
+/** Mirrors of large repositories take a while; the task's heartbeat runs meanwhile. */
+const FETCH_TIMEOUT_MS = 60 * 60_000;
+
 async function fetchOrigin(dir: string): Promise<void> {
-  await git(dir, ["fetch", "--quiet", "--prune", "--no-write-fetch-head", "origin"]);
+  await git(dir, ["fetch", "--quiet", "--prune", "--no-write-fetch-head", "origin"], {
+    timeoutMs: FETCH_TIMEOUT_MS,
+  });
 }
 
 async function isBareRepo(dir: string): Promise<boolean> {

@@ -135,9 +135,13 @@ export class Workspaces {
       await mkdir(home, { recursive: true });
       // The record first: a workspace is never on disk without its owner.
       await writeMeta(home, meta);
-      await git(home, ["clone", "--quiet", "--no-checkout", mirror.dir, dir]);
+      await git(home, ["clone", "--quiet", "--no-checkout", mirror.dir, dir], {
+        timeoutMs: 60 * 60_000,
+      });
       await git(dir, ["remote", "set-url", "origin", withoutCredentials(repo.url)]);
-      await git(dir, ["checkout", "--quiet", "-B", branch, startCommit]);
+      await git(dir, ["checkout", "--quiet", "-B", branch, startCommit], {
+        timeoutMs: 60 * 60_000,
+      });
       if (remote !== undefined)
         await git(dir, ["branch", "--quiet", `--set-upstream-to=origin/${branch}`]);
       await git(dir, ["config", "user.name", AGENT_IDENTITY.name]);
@@ -194,10 +198,12 @@ export class Workspaces {
   }
 
   /** Marks the workspace as in use now (the sweeper's TTL counts from here). */
-  async touch(ws: Workspace): Promise<void> {
-    const meta = await readMeta(ws.home);
-    if (meta?.owner?.instance !== this.owner.instance) return;
-    await writeMeta(ws.home, { ...meta, updatedAt: new Date().toISOString() });
+  touch(ws: Workspace): Promise<void> {
+    return this.withTask(ws.taskId, async () => {
+      const meta = await readMeta(ws.home);
+      if (meta?.owner?.instance !== this.owner.instance) return;
+      await writeMeta(ws.home, { ...meta, updatedAt: new Date().toISOString() });
+    });
   }
 
   /**
