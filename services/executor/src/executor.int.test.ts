@@ -214,9 +214,11 @@ describe("executor", () => {
     const rec2 = await terminal(svc2, queued.id);
     expect(rec2.state).toBe("cancelled");
     expect(rec2.transitions.some((t) => t.state === "running")).toBe(false);
-    // its message was consumed, not left in the queue
-    const info = await svc2.bus.jsm.streams.info(Streams.tasks);
-    expect(info.state.messages).toBe(0);
+    // its message was consumed, not left in the queue (acks follow the records by a moment)
+    await waitFor(
+      async () => (await svc2.bus.jsm.streams.info(Streams.tasks)).state.messages === 0,
+      { timeoutMs: 5000, message: "the task messages to be consumed" },
+    );
     await client.close();
   });
 
