@@ -1,5 +1,5 @@
 import type { AgentBackend, AgentRunResult } from "@nightshift/agents";
-import type { Task, TaskResult } from "@nightshift/contracts";
+import { isTerminal, type Task, type TaskResult } from "@nightshift/contracts";
 import { coerceError, isNightshiftError, type PermanentError } from "@nightshift/errors";
 import {
   abandon,
@@ -93,14 +93,13 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
 
   let ws: Workspace | undefined;
   let quota: QuotaWatch | undefined;
-  let outcome: Outcome | undefined;
   try {
     try {
       ws = await ctx.workspaces.prepare({ taskId: task.id, attempt, repo: task.repo });
     } catch (err) {
       const e = coerceError(err);
       if (isNightshiftError(e, "PERMANENT"))
-        return (outcome = await fail(
+        return await fail(
           a,
           record,
           events,
@@ -108,7 +107,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
           e.message,
           undefined,
           t0,
-        ));
+        );
       return await retryLater(a, record, events, "workspace", e.message);
     }
     if (ws.branch) events.emit({ type: "log", level: "info", message: describeWorkspace(ws) });
@@ -145,7 +144,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
     } catch (err) {
       const e = coerceError(err);
       if (isNightshiftError(e, "PERMANENT"))
-        return (outcome = await fail(a, record, events, "backend-error", e.message, undefined, t0));
+        return await fail(a, record, events, "backend-error", e.message, undefined, t0);
       return await retryLater(a, record, events, "backend-error", e.message);
     }
     events.emit({
@@ -198,7 +197,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
 
     if (why === "disk-quota") {
       const used = quota.used() ?? 0;
-      return (outcome = await fail(
+      return await fail(
         a,
         record,
         events,
@@ -206,10 +205,10 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         `the workspace used ${formatBytes(used)}, over its ${formatBytes(cfg.workspace.quota)} quota; nothing was pushed`,
         { ...base, outcome: "disk-quota" },
         t0,
-      ));
+      );
     }
     if (delivery.kind === "refused") {
-      return (outcome = await fail(
+      return await fail(
         a,
         record,
         events,
@@ -217,7 +216,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         delivery.detail,
         { ...base, outcome: delivery.reason },
         t0,
-      ));
+      );
     }
     if (why === "shutdown") {
       await record.transition("queued", {
@@ -229,7 +228,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
     }
     if (why === "cancelled") {
       const req = await ctx.cancels.check(task.id);
-      return (outcome = await finish(
+      return await finish(
         a,
         record,
         events,
@@ -238,10 +237,10 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         req?.message ?? `cancelled by ${req?.by ?? "request"}`,
         { ...base, outcome: "cancelled" },
         t0,
-      ));
+      );
     }
     if (why === "timeout") {
-      return (outcome = await fail(
+      return await fail(
         a,
         record,
         events,
@@ -249,13 +248,13 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         `exceeded the ${Math.round(timeoutMs / 1000)} s time limit`,
         { ...base, outcome: "timeout" },
         t0,
-      ));
+      );
     }
     if (result.exitCode !== 0) {
       const detail = result.signal
         ? `agent killed by ${result.signal}`
         : `agent exited with code ${result.exitCode}`;
-      return (outcome = await fail(
+      return await fail(
         a,
         record,
         events,
@@ -263,10 +262,10 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         detail,
         { ...base, outcome: "exit-code" },
         t0,
-      ));
+      );
     }
     if (delivery.kind === "delivered" && delivery.facts?.noop === true) {
-      return (outcome = await fail(
+      return await fail(
         a,
         record,
         events,
@@ -274,9 +273,9 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         "the agent exited 0 without committing or changing anything",
         { ...base, outcome: "noop" },
         t0,
-      ));
+      );
     }
-    return (outcome = await finish(a, record, events, "succeeded", undefined, undefined, base, t0));
+    return await finish(a, record, events, "succeeded", undefined, undefined, base, t0);
   } catch (err) {
     if (isNightshiftError(err, "LEASE_LOST")) return abandon(coerceError(err).message);
     throw err;
@@ -286,18 +285,23 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
     clearTimeout(timer);
     offCancel();
     a.force.removeEventListener("abort", onForce);
-    if (ws) {
-      // A finished task's workspace goes now; otherwise it is kept for the next attempt.
-      const done = outcome?.kind === "ack";
-      await (done ? ctx.workspaces.remove(ws) : ctx.workspaces.release(ws)).catch((err: unknown) =>
-        log.warn({ err: coerceError(err) }, "workspace cleanup failed; the sweeper will retry"),
-      );
-    }
+    if (ws) await cleanUpWorkspace(ctx, ws, log);
     ctx.running.delete(task.id);
     ctx.metrics.running.dec();
     await events
       .flush()
       .catch((err: unknown) => log.warn({ err }, "some task events were not published"));
+  }
+}
+
+/** A finished task's workspace goes now; otherwise it is kept for the task's next attempt. */
+async function cleanUpWorkspace(ctx: ExecutorContext, ws: Workspace, log: Logger): Promise<void> {
+  try {
+    const found = await ctx.bus.tasks.get(ws.taskId);
+    if (found && isTerminal(found.record.state)) await ctx.workspaces.remove(ws);
+    else await ctx.workspaces.release(ws);
+  } catch (err) {
+    log.warn({ err: coerceError(err) }, "workspace cleanup failed; the sweeper will do it");
   }
 }
 
