@@ -1,5 +1,5 @@
 import type { AgentBackend, AgentRunResult } from "@nightshift/agents";
-import { isTerminal, type Task, type TaskResult } from "@nightshift/contracts";
+import type { Task, TaskResult } from "@nightshift/contracts";
 import { coerceError, isNightshiftError, type PermanentError } from "@nightshift/errors";
 import {
   abandon,
@@ -13,7 +13,12 @@ import {
 import type { Logger } from "@nightshift/runtime";
 import type { Workspace } from "@nightshift/workspace";
 import type { ExecutorContext } from "./context.ts";
-import { deliverWork, type Delivery } from "./deliver-work.ts";
+import {
+  cleanUpWorkspace,
+  deliverWork,
+  describeWorkspace,
+  type Delivery,
+} from "./attempt-workspace.ts";
 import { formatBytes, watchQuota, type QuotaWatch } from "./disk-quota.ts";
 import { AttemptRecord } from "./fenced-record.ts";
 
@@ -292,26 +297,6 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       .flush()
       .catch((err: unknown) => log.warn({ err }, "some task events were not published"));
   }
-}
-
-/** A finished task's workspace goes now; otherwise it is kept for the task's next attempt. */
-async function cleanUpWorkspace(ctx: ExecutorContext, ws: Workspace, log: Logger): Promise<void> {
-  try {
-    const found = await ctx.bus.tasks.get(ws.taskId);
-    if (found && isTerminal(found.record.state)) await ctx.workspaces.remove(ws);
-    else await ctx.workspaces.release(ws);
-  } catch (err) {
-    log.warn({ err: coerceError(err) }, "workspace cleanup failed; the sweeper will do it");
-  }
-}
-
-function describeWorkspace(ws: Workspace): string {
-  const p = ws.prepared;
-  const mirror = `mirror ${p.mirror} in ${Math.round(p.mirrorMs)} ms`;
-  const copy = p.reused
-    ? `previous workspace taken over in ${Math.round(p.checkoutMs)} ms`
-    : `checked out in ${Math.round(p.checkoutMs)} ms`;
-  return `workspace ready on branch ${ws.branch} (${mirror}; ${copy})`;
 }
 
 function firstLine(text: string): string {

@@ -1,5 +1,9 @@
+/** The workspace side of an attempt: how it was made, what became of its work, and its cleanup. */
+import { isTerminal } from "@nightshift/contracts";
 import { coerceError, isNightshiftError, type PermanentError } from "@nightshift/errors";
+import type { Logger } from "@nightshift/runtime";
 import type { GitFacts, KnownSecret, Workspace, Workspaces } from "@nightshift/workspace";
+import type { ExecutorContext } from "./context.ts";
 
 /** What became of an attempt's work. */
 export type Delivery =
@@ -37,4 +41,28 @@ export async function deliverWork(
       return { kind: "refused", reason: (e as PermanentError).reason, detail: e.message, facts };
     return { kind: "failed", detail: e.message };
   }
+}
+
+/** A finished task's workspace goes now; otherwise it is kept for the task's next attempt. */
+export async function cleanUpWorkspace(
+  ctx: ExecutorContext,
+  ws: Workspace,
+  log: Logger,
+): Promise<void> {
+  try {
+    const found = await ctx.bus.tasks.get(ws.taskId);
+    if (found && isTerminal(found.record.state)) await ctx.workspaces.remove(ws);
+    else await ctx.workspaces.release(ws);
+  } catch (err) {
+    log.warn({ err: coerceError(err) }, "workspace cleanup failed; the sweeper will do it");
+  }
+}
+
+export function describeWorkspace(ws: Workspace): string {
+  const p = ws.prepared;
+  const mirror = `mirror ${p.mirror} in ${Math.round(p.mirrorMs)} ms`;
+  const copy = p.reused
+    ? `previous workspace taken over in ${Math.round(p.checkoutMs)} ms`
+    : `checked out in ${Math.round(p.checkoutMs)} ms`;
+  return `workspace ready on branch ${ws.branch} (${mirror}; ${copy})`;
 }
