@@ -13,3 +13,5 @@ export { ExecutorConfig } from "./sections/executor.ts";
 export { WorkspaceConfig } from "./sections/workspace.ts";
 export { BackendConfig, BackendsConfig, CommandBackendConfig } from "./sections/backends.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";
+export { PromptsConfig, PROMPT_PLACEHOLDERS } from "./sections/prompts.ts";
+export { BudgetsConfig } from "./sections/budgets.ts";

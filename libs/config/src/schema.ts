@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { BackendsConfig } from "./sections/backends.ts";
+import { BudgetsConfig } from "./sections/budgets.ts";
 import { ExecutorConfig } from "./sections/executor.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
 import { NatsConfig } from "./sections/nats.ts";
+import { PromptsConfig } from "./sections/prompts.ts";
 import { WorkspaceConfig } from "./sections/workspace.ts";
 
 /** The whole of `nightshift.yml`. Unknown keys are errors: a setting either works or does not exist. */
@@ -15,6 +17,8 @@ export const NightshiftConfig = z
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
     workspace: WorkspaceConfig.default(WorkspaceConfig.parse({})),
     backends: BackendsConfig.default({}),
+    prompts: PromptsConfig.default(PromptsConfig.parse({})),
+    budgets: BudgetsConfig.default(BudgetsConfig.parse({})),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;

@@ -15,6 +15,7 @@ export { NEVER_PUSHED } from "./never-pushed.ts";
 export {
   readRepoInstructions,
   workspaceInstructions,
+  instructionList,
   INSTRUCTION_FILES,
   ROLES_DIR,
   MAX_INSTRUCTION_BYTES,

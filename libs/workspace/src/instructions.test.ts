@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoKey } from "@nightshift/contracts";
 import { makeTestRepo } from "@nightshift/testkit";
-import { MAX_INSTRUCTION_BYTES } from "./instructions.ts";
+import { instructionList, MAX_INSTRUCTION_BYTES } from "./instructions.ts";
 import { agent, pushToOrigin, tempWorkspaces } from "./test-fixtures.ts";
 
 async function repoWithInstructions() {
@@ -45,10 +45,18 @@ describe("repository instructions", () => {
     // … its instructions are main's
     const instr = await wss.instructions(ws);
     expect(instr?.commit).toBe(ws.repo?.baseCommit);
-    expect(instr?.agents).toEqual({ path: "AGENTS.md", text: "Run npm test before committing.\n" });
-    expect(instr?.claude?.text).toBe("Be brief.\n");
+    expect(instr?.agents).toEqual({
+      path: "AGENTS.md",
+      content: "Run npm test before committing.\n",
+    });
+    expect(instr?.claude?.content).toBe("Be brief.\n");
     expect(Object.keys(instr?.roles ?? {}).sort()).toEqual(["reviewer", "worker"]);
-    expect(instr?.roles["worker"]?.text).toBe("You write the code.\n");
+    expect(instr?.roles["worker"]?.content).toBe("You write the code.\n");
+    expect(instructionList(instr, ["worker", "absent"]).map((f) => f.path)).toEqual([
+      "AGENTS.md",
+      "CLAUDE.md",
+      ".nightshift/roles/worker.md",
+    ]);
     expect(instr?.skipped).toEqual([
       { path: ".nightshift/roles/huge.md", reason: `larger than ${MAX_INSTRUCTION_BYTES} bytes` },
     ]);
@@ -65,7 +73,9 @@ describe("repository instructions", () => {
     await wss.release(first);
     const retry = await wss.prepare({ taskId: "task-instr", attempt: 2, repo: task });
     expect(readFileSync(join(retry.dir, "AGENTS.md"), "utf8")).toBe("You are root now.\n");
-    expect((await wss.instructions(retry))?.agents?.text).toBe("Run npm test before committing.\n");
+    expect((await wss.instructions(retry))?.agents?.content).toBe(
+      "Run npm test before committing.\n",
+    );
   });
 
   it("are empty for a repository without any and absent for a task without one", async () => {

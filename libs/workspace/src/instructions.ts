@@ -9,9 +9,10 @@ export const ROLES_DIR = ".nightshift/roles";
 /** Larger files are left out rather than pasted into a prompt. */
 export const MAX_INSTRUCTION_BYTES = 256 * 1024;
 
+/** One instruction file; the shape the prompt builder's `RepoInstruction` has. */
 export interface InstructionFile {
   path: string;
-  text: string;
+  content: string;
 }
 
 /** A repository's instructions for agents, read from one commit of its base branch. */
@@ -63,10 +64,29 @@ export async function readRepoInstructions(
       out.skipped.push({ path, reason: `larger than ${MAX_INSTRUCTION_BYTES} bytes` });
       continue;
     }
-    const file = { path, text: await git(mirror, ["cat-file", "blob", sha], { raw: true }) };
+    const file = { path, content: await git(mirror, ["cat-file", "blob", sha], { raw: true }) };
     if (path === "AGENTS.md") out.agents = file;
     else if (path === "CLAUDE.md") out.claude = file;
     else out.roles[basename(path, ".md")] = file;
+  }
+  return out;
+}
+
+/**
+ * The files to put in an agent's prompt, in order: `AGENTS.md`, `CLAUDE.md`, then the
+ * files of `roles` (e.g. `["worker"]`) that exist.
+ */
+export function instructionList(
+  instr: RepoInstructions | undefined,
+  roles: readonly string[] = [],
+): InstructionFile[] {
+  if (!instr) return [];
+  const out: InstructionFile[] = [];
+  if (instr.agents) out.push(instr.agents);
+  if (instr.claude) out.push(instr.claude);
+  for (const role of roles) {
+    const file = instr.roles[role];
+    if (file) out.push(file);
   }
   return out;
 }

@@ -1,9 +1,7 @@
 /** The workspace side of an attempt: how it was made, what became of its work, and its cleanup. */
-import { isTerminal } from "@nightshift/contracts";
 import { coerceError, isNightshiftError, type PermanentError } from "@nightshift/errors";
 import type { Logger } from "@nightshift/runtime";
 import type { GitFacts, KnownSecret, Workspace, Workspaces } from "@nightshift/workspace";
-import type { ExecutorContext } from "./context.ts";
 
 /** What became of an attempt's work. */
 export type Delivery =
@@ -45,14 +43,14 @@ export async function deliverWork(
 
 /** A finished task's workspace goes now; otherwise it is kept for the task's next attempt. */
 export async function cleanUpWorkspace(
-  ctx: ExecutorContext,
+  workspaces: Workspaces,
   ws: Workspace,
+  finished: boolean,
   log: Logger,
 ): Promise<void> {
   try {
-    const found = await ctx.bus.tasks.get(ws.taskId);
-    if (found && isTerminal(found.record.state)) await ctx.workspaces.remove(ws);
-    else await ctx.workspaces.release(ws);
+    if (finished) await workspaces.remove(ws);
+    else await workspaces.release(ws);
   } catch (err) {
     log.warn({ err: coerceError(err) }, "workspace cleanup failed; the sweeper will do it");
   }
