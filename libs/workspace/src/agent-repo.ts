@@ -32,35 +32,35 @@ export async function unsafeGitDir(work: string): Promise<string | undefined> {
 }
 
 /**
- * Copies the agent's HEAD commit (and what it needs) into the mirror under `ref` with
+ * Copies the agent's HEAD commit (and what it needs) into `gitDir` under `ref` with
  * `git fetch`, which runs upload-pack in the agent's repository: git's own boundary for
  * reading an untrusted repository (its config and hooks are not executed). Returns the
  * commit, or why the agent's repository could not be read.
  */
 export async function fetchAgentHead(
-  mirror: string,
+  gitDir: string,
   work: string,
   ref: string,
 ): Promise<{ sha: string } | { problem: string }> {
   const problem = await unsafeGitDir(work);
   if (problem !== undefined) return { problem };
-  const gitDir = join(work, ".git");
+  const agentGit = join(work, ".git");
   // The agent may run as another user; trust exactly this directory for this fetch.
-  const uploadPack = `git -c safe.directory=${shellQuote(gitDir)} upload-pack`;
+  const uploadPack = `git -c safe.directory=${shellQuote(agentGit)} upload-pack`;
   try {
-    await git(mirror, [
+    await git(gitDir, [
       "fetch",
       "--quiet",
       "--no-tags",
       "--no-write-fetch-head",
       "--no-recurse-submodules",
       `--upload-pack=${uploadPack}`,
-      gitDir,
+      agentGit,
       `+HEAD:${ref}`,
     ]);
   } catch (err) {
     if (err instanceof GitError) return { problem: `its HEAD could not be read: ${err.message}` };
     throw err;
   }
-  return { sha: await git(mirror, ["rev-parse", "--verify", `${ref}^{commit}`]) };
+  return { sha: await git(gitDir, ["rev-parse", "--verify", `${ref}^{commit}`]) };
 }

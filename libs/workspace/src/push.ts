@@ -1,4 +1,5 @@
 import { GitError, git, gitMaybe } from "./git.ts";
+import type { Mirrors } from "./mirror.ts";
 import type { KnownSecret } from "./secret-patterns.ts";
 import { SecretDetectedError, scanForSecrets } from "./secret-scan.ts";
 import type { GitFacts } from "./settle.ts";
@@ -11,19 +12,20 @@ export interface PushResult {
 }
 
 /**
- * Pushes a settled attempt's `head` to its branch on origin, fast-forward only. Before
- * anything leaves, the commits to push are scanned for the executor's secret values and
- * for common token shapes; a hit throws SecretDetectedError and nothing is pushed.
+ * Pushes a settled attempt's `head` to its branch on origin, fast-forward only, from the
+ * task's git directory. Before anything leaves, the commits to push are scanned for the
+ * executor's secret values and for common token shapes; a hit throws SecretDetectedError
+ * and nothing is pushed. Afterwards the mirror fetches what was pushed, now public.
  */
 export async function pushWorkspace(
   ws: Workspace,
   facts: GitFacts,
   secrets: readonly KnownSecret[],
+  mirrors: Mirrors,
 ): Promise<PushResult> {
   const repo = ws.repo;
   if (!repo) throw new GitError(["push"], "the workspace has no repository", undefined);
-  const mirror = repo.mirror;
-  const remote = await gitMaybe(mirror, [
+  const remote = await gitMaybe(repo.mirror, [
     "rev-parse",
     "--verify",
     "--quiet",
@@ -31,16 +33,15 @@ export async function pushWorkspace(
   ]);
   if (remote === facts.head) return { pushed: false, commit: facts.head };
   if (facts.noop && remote === undefined) return { pushed: false, commit: facts.start };
-  const findings = await scanForSecrets(mirror, facts.head, secrets);
+  const findings = await scanForSecrets(repo.gitDir, facts.head, secrets);
   if (findings.length > 0) throw new SecretDetectedError(findings);
-  await git(mirror, [
-    "push",
-    "--quiet",
-    "--no-verify",
-    "origin",
-    `${facts.head}:refs/heads/${repo.branch}`,
-  ]);
-  // The push updates the mirror's copy of the branch through the fetch refspec; make sure.
-  await git(mirror, ["update-ref", `refs/heads/${repo.branch}`, facts.head]);
+  // The URL as the mirror has it, credentials included; they never leave executor-owned config.
+  const url = await git(repo.mirror, ["config", "--get", "remote.origin.url"]);
+  await git(
+    repo.gitDir,
+    ["push", "--quiet", "--no-verify", url, `${facts.head}:refs/heads/${repo.branch}`],
+    { timeoutMs: 60 * 60_000 },
+  );
+  await mirrors.ensure(repo);
   return { pushed: true, commit: facts.head };
 }

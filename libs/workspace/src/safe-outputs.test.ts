@@ -110,6 +110,26 @@ describe("safe outputs", () => {
     expect(await repo.log(`nightshift/${ws.taskId}`)).toEqual(["touch readme", "initial"]);
   });
 
+  it("keeps a task's unpushed commits out of the mirror and out of other tasks' copies", async () => {
+    const { wss, repo, ws } = await setup();
+    await agent(
+      ws.dir,
+      `printf 'deploy key: %s\\n' '${TOKEN}' > notes.txt && git add notes.txt && git commit -qm notes`,
+    );
+    const blob = await agent(ws.dir, "git rev-parse HEAD:notes.txt");
+    const facts = await wss.settle(ws, "x");
+    await expect(wss.push(ws, facts, SECRETS)).rejects.toBeInstanceOf(SecretDetectedError);
+    const mirror = ws.repo?.mirror ?? "";
+    await expect(git(mirror, "cat-file", "-e", blob)).rejects.toThrow();
+    // the next task on this repository, on this host, cannot dig the refused commit up
+    const next = await wss.prepare({
+      taskId: "task-next",
+      attempt: 1,
+      repo: { url: repo.origin, key: repoKey(repo.origin) },
+    });
+    await expect(agent(next.dir, `git cat-file -e ${blob}`)).rejects.toThrow();
+  });
+
   it("leaves what a merge took from origin alone: upstream commits, role files, fixtures", async () => {
     const { wss, repo, ws } = await setup(undefined, { ".nightshift/roles/worker.md": "v1\n" });
     await agent(ws.dir, "echo a > a.txt && git add a.txt && git commit -qm 'agent work'");

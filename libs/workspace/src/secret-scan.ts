@@ -31,12 +31,13 @@ export class SecretDetectedError extends PermanentError {
 const MARK = "\u0000nightshift-commit ";
 
 /**
- * Scans the commits `head --not --branches` (what a push would send) for credentials:
+ * Scans the commits `head --not --alternate-refs` (what a push would send: not on any of
+ * origin's branches or tags as the mirror knows them) for credentials:
  * every line they add (merges: the lines their resolution added), their file names and
  * their messages. Binary files are read as text.
  */
 export async function scanForSecrets(
-  mirror: string,
+  gitDir: string,
   head: string,
   known: readonly KnownSecret[],
 ): Promise<SecretFinding[]> {
@@ -57,7 +58,7 @@ export async function scanForSecrets(
   let inHunk = false;
   let width = 1;
   await gitLines(
-    mirror,
+    gitDir,
     [
       "log",
       `--format=${MARK.replace("\u0000", "%x00")}%H%n%B%n%x00`,
@@ -71,7 +72,7 @@ export async function scanForSecrets(
       "--unified=0",
       head,
       "--not",
-      "--branches",
+      "--alternate-refs",
     ],
     (line) => {
       if (line.startsWith(MARK)) {

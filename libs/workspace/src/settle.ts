@@ -3,7 +3,7 @@ import { fetchAgentHead } from "./agent-repo.ts";
 import type { Mirrors } from "./mirror.ts";
 import { pushablePathspecs } from "./never-pushed.ts";
 import { stripNeverPushed } from "./strip.ts";
-import { scratchIndex, taskRef, type Workspace } from "./workspace.ts";
+import { AGENT_REF, HEAD_REF, scratchIndex, type Workspace } from "./workspace.ts";
 
 export interface CommitFact {
   sha: string;
@@ -45,8 +45,8 @@ export interface GitFacts {
   warnings: string[];
 }
 
-async function commitsIn(mirror: string, range: string): Promise<CommitFact[]> {
-  const out = await git(mirror, ["log", "--reverse", "--format=%H%x09%s", range]);
+async function commitsIn(gitDir: string, range: string): Promise<CommitFact[]> {
+  const out = await git(gitDir, ["log", "--reverse", "--format=%H%x09%s", range]);
   return out
     .split("\n")
     .filter(Boolean)
@@ -57,12 +57,13 @@ async function commitsIn(mirror: string, range: string): Promise<CommitFact[]> {
 }
 
 /**
- * Brings a finished attempt into the mirror and prepares what will be pushed: refreshes
- * the mirror, copies the agent's commits, commits what it left uncommitted (with
- * `message`, as nightshift) and removes never-pushed paths from every new commit, even
- * ones the agent made itself. Git runs against the executor's mirror with the agent's
- * directory as the work tree, never inside the agent's own `.git`, so nothing the agent
- * configured there (hooks, filters, fsmonitor) runs outside its sandbox.
+ * Brings a finished attempt into the task's git directory and prepares what will be
+ * pushed: refreshes the mirror, copies the agent's commits, commits what it left
+ * uncommitted (with `message`, as nightshift) and removes never-pushed paths from every
+ * new commit, even ones the agent made itself. Git runs in the executor's own git
+ * directory with the agent's directory as the work tree, never inside the agent's `.git`,
+ * so nothing the agent configured there (hooks, filters, fsmonitor) runs outside its
+ * sandbox.
  */
 export async function settleWorkspace(
   ws: Workspace,
@@ -71,10 +72,10 @@ export async function settleWorkspace(
 ): Promise<GitFacts> {
   const repo = ws.repo;
   if (!repo) throw new GitError(["settle"], "the workspace has no repository", undefined);
-  const mirror = repo.mirror;
+  const { mirror, gitDir } = repo;
   await mirrors.ensure(repo);
   const warnings: string[] = [];
-  const fetched = await fetchAgentHead(mirror, ws.dir, taskRef(ws.taskId, "agent"));
+  const fetched = await fetchAgentHead(gitDir, ws.dir, AGENT_REF);
   let agentHead: string;
   if ("sha" in fetched) agentHead = fetched.sha;
   else {
@@ -85,7 +86,7 @@ export async function settleWorkspace(
   }
 
   const env = { GIT_INDEX_FILE: scratchIndex(ws) };
-  const tree = ["--git-dir", mirror, "--work-tree", ws.dir];
+  const tree = ["--git-dir", gitDir, "--work-tree", ws.dir];
   await git(ws.dir, [...tree, "read-tree", agentHead], { env });
   await git(ws.dir, [...tree, "add", "--all", "--", ...pushablePathspecs()], { env });
   const dirtyFiles = (
@@ -98,20 +99,20 @@ export async function settleWorkspace(
   let raw = agentHead;
   if (dirtyFiles.length > 0) {
     const written = await git(ws.dir, [...tree, "write-tree"], { env });
-    raw = await git(mirror, ["commit-tree", written, "-p", agentHead, "-F", "-"], {
+    raw = await git(gitDir, ["commit-tree", written, "-p", agentHead, "-F", "-"], {
       input: message.endsWith("\n") ? message : `${message}\n`,
     });
   }
-  const { head, stripped } = await stripNeverPushed(mirror, raw, scratchIndex(ws, "strip"));
-  await git(mirror, ["update-ref", taskRef(ws.taskId, "head"), head]);
+  const { head, stripped } = await stripNeverPushed(gitDir, raw, scratchIndex(ws, "strip"));
+  await git(gitDir, ["update-ref", HEAD_REF, head]);
 
   const baseTip =
     (await gitMaybe(mirror, ["rev-parse", "--verify", "--quiet", `refs/heads/${repo.baseRef}`])) ??
     repo.baseCommit;
-  const base = (await gitMaybe(mirror, ["merge-base", baseTip, head])) ?? repo.startCommit;
-  const commits = await commitsIn(mirror, `${base}..${head}`);
-  const attemptCommits = await commitsIn(mirror, `${repo.startCommit}..${head}`);
-  const changedFiles = (await git(mirror, ["diff", "--no-renames", "--name-only", base, head]))
+  const base = (await gitMaybe(gitDir, ["merge-base", baseTip, head])) ?? repo.startCommit;
+  const commits = await commitsIn(gitDir, `${base}..${head}`);
+  const attemptCommits = await commitsIn(gitDir, `${repo.startCommit}..${head}`);
+  const changedFiles = (await git(gitDir, ["diff", "--no-renames", "--name-only", base, head]))
     .split("\n")
     .filter(Boolean);
   return {

@@ -21,8 +21,8 @@ function signature(line: string | undefined): Signature | undefined {
   return m ? { name: m[1] ?? "", email: m[2] ?? "", date: m[3] ?? "" } : undefined;
 }
 
-async function recommit(mirror: string, c: string, tree: string, parents: string[]) {
-  const raw = await git(mirror, ["cat-file", "commit", c]);
+async function recommit(gitDir: string, c: string, tree: string, parents: string[]) {
+  const raw = await git(gitDir, ["cat-file", "commit", c]);
   const split = raw.indexOf("\n\n");
   const headers = (split < 0 ? raw : raw.slice(0, split)).split("\n");
   const message = split < 0 ? "" : raw.slice(split + 2);
@@ -40,32 +40,32 @@ async function recommit(mirror: string, c: string, tree: string, parents: string
     env["GIT_COMMITTER_DATE"] = committer.date;
   }
   const args = ["commit-tree", tree, ...parents.flatMap((p) => ["-p", p]), "-F", "-"];
-  return git(mirror, args, { env, input: message });
+  return git(gitDir, args, { env, input: message });
 }
 
-async function entry(mirror: string, commit: string, path: string): Promise<string | undefined> {
-  const line = await gitMaybe(mirror, ["ls-tree", "--full-tree", commit, "--", path]);
+async function entry(gitDir: string, commit: string, path: string): Promise<string | undefined> {
+  const line = await gitMaybe(gitDir, ["ls-tree", "--full-tree", commit, "--", path]);
   const m = /^(\d+) \w+ ([0-9a-f]+)\t/.exec(line ?? "");
   return m ? `${m[1]} ${m[2]}` : undefined;
 }
 
 /**
- * Rewrites the commits that would be pushed (`head --not --branches`: not yet on any of
- * origin's branches) so that none of them changes a never-pushed path: each such path
+ * Rewrites the commits that would be pushed (`head --not --alternate-refs`: not yet on
+ * any of origin's branches or tags as the mirror knows them) so that none of them changes a never-pushed path: each such path
  * keeps its first parent's version, or, in a merge, the version of the parent it was
  * taken from. Commits left empty are dropped; authors, dates and messages are kept.
  * Commits that need no change keep their ids. `index` is a scratch index file.
  */
 export async function stripNeverPushed(
-  mirror: string,
+  gitDir: string,
   head: string,
   index: string,
 ): Promise<StripResult> {
   const pathspecs = neverPushedPathspecs();
-  const range = ["--topo-order", "--reverse", "--parents", head, "--not", "--branches"];
-  const touching = await git(mirror, ["rev-list", "--full-history", ...range, "--", ...pathspecs]);
+  const range = ["--topo-order", "--reverse", "--parents", head, "--not", "--alternate-refs"];
+  const touching = await git(gitDir, ["rev-list", "--full-history", ...range, "--", ...pathspecs]);
   if (touching === "") return { head, stripped: [] };
-  const list = (await git(mirror, ["rev-list", ...range])).split("\n").filter(Boolean);
+  const list = (await git(gitDir, ["rev-list", ...range])).split("\n").filter(Boolean);
   const map = new Map<string, string>();
   const stripped = new Set<string>();
   const env = { GIT_INDEX_FILE: index };
@@ -74,7 +74,7 @@ export async function stripNeverPushed(
     const parents = orig.map((p) => map.get(p) ?? p);
     const first = parents[0] ?? EMPTY_TREE;
     const changed = (
-      await git(mirror, [
+      await git(gitDir, [
         "diff-tree",
         "-r",
         "--no-renames",
@@ -89,23 +89,23 @@ export async function stripNeverPushed(
       .filter(Boolean);
     const updates: string[] = [];
     for (const path of changed) {
-      const mine = await entry(mirror, c, path);
+      const mine = await entry(gitDir, c, path);
       let keep = false;
-      for (const p of parents.slice(1)) if ((await entry(mirror, p, path)) === mine) keep = true;
+      for (const p of parents.slice(1)) if ((await entry(gitDir, p, path)) === mine) keep = true;
       if (keep) continue;
-      const theirs = parents[0] === undefined ? undefined : await entry(mirror, first, path);
+      const theirs = parents[0] === undefined ? undefined : await entry(gitDir, first, path);
       updates.push(theirs === undefined ? `0 ${ZERO}\t${path}` : `${theirs}\t${path}`);
       stripped.add(path);
     }
-    const origTree = await git(mirror, ["rev-parse", `${c}^{tree}`]);
+    const origTree = await git(gitDir, ["rev-parse", `${c}^{tree}`]);
     let tree = origTree;
     if (updates.length > 0) {
-      await git(mirror, ["read-tree", c], { env });
-      await git(mirror, ["update-index", "--index-info"], {
+      await git(gitDir, ["read-tree", c], { env });
+      await git(gitDir, ["update-index", "--index-info"], {
         env,
         input: updates.join("\n") + "\n",
       });
-      tree = await git(mirror, ["write-tree"], { env });
+      tree = await git(gitDir, ["write-tree"], { env });
     }
     const sameParents = parents.every((p, i) => p === orig[i]);
     if (tree === origTree && sameParents) {
@@ -113,12 +113,12 @@ export async function stripNeverPushed(
       continue;
     }
     const firstTree =
-      parents[0] === undefined ? EMPTY_TREE : await git(mirror, ["rev-parse", `${first}^{tree}`]);
+      parents[0] === undefined ? EMPTY_TREE : await git(gitDir, ["rev-parse", `${first}^{tree}`]);
     if (parents.length <= 1 && tree === firstTree && parents[0] !== undefined) {
       map.set(c, parents[0]);
       continue;
     }
-    map.set(c, await recommit(mirror, c, tree, parents));
+    map.set(c, await recommit(gitDir, c, tree, parents));
   }
   return { head: map.get(head) ?? head, stripped: [...stripped].sort() };
 }

@@ -81,7 +81,7 @@ export async function sweepWorkspaces(ws: Workspaces, opts: SweepOptions): Promi
           await rename(trash, home).catch(() => undefined);
           return undefined;
         }
-        await ws.removeLocked(name, trash, current.repo?.key);
+        await ws.removeLocked(trash);
         return why;
       });
       if (reason) report.removed.push({ taskId: name, reason });

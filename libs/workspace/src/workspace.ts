@@ -6,6 +6,13 @@ export interface WorkspaceRepo {
   key: string;
   /** The bare mirror the workspace was made from; executor-only. */
   mirror: string;
+  /**
+   * The executor's git directory for the task (`<home>/git`), borrowing the mirror's
+   * objects: the agent's commits are fetched here and what nightshift makes of them is
+   * made here. The mirror only ever holds origin's objects, so one task's unpushed work
+   * never reaches another task's copy (copies hard-link the mirror's whole object store).
+   */
+  gitDir: string;
   /** The branch the task writes: `nightshift/<taskId>` or the task's own `repo.branch`. */
   branch: string;
   /** True when the task named its branch (a pull request's), false for `nightshift/<id>`. */
@@ -52,7 +59,6 @@ export function scratchIndex(ws: Pick<Workspace, "home">, name = "index"): strin
   return join(ws.home, `${name}.git-index`);
 }
 
-/** `refs/nightshift/<taskId>/<name>` in the mirror: keeps the task's commits alive there. */
-export function taskRef(taskId: string, name: string): string {
-  return `refs/nightshift/${taskId}/${name}`;
-}
+/** In the task's git directory: the agent's HEAD as fetched, and the commit to push. */
+export const AGENT_REF = "refs/nightshift/agent";
+export const HEAD_REF = "refs/nightshift/head";

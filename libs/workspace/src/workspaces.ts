@@ -13,13 +13,13 @@ import { neverPushedExcludes } from "./never-pushed.ts";
 import { pushWorkspace, type PushResult } from "./push.ts";
 import type { KnownSecret } from "./secret-patterns.ts";
 import { settleWorkspace, type GitFacts } from "./settle.ts";
-import { taskRef, type Workspace } from "./workspace.ts";
+import { AGENT_REF, type Workspace } from "./workspace.ts";
 
 /** The identity the agent's own commits get unless it sets one. */
 export const AGENT_IDENTITY = { name: "nightshift agent", email: "agent@nightshift.localhost" };
 
 export interface WorkspacesOptions {
-  /** Per-task workspaces: `<root>/<taskId>/{meta.json,work/}`. */
+  /** Per-task workspaces: `<root>/<taskId>/{meta.json,git/,work/}`. */
   root: string;
   /** Bare mirrors: `<mirrors>/<repoKey>.git`. */
   mirrors: string;
@@ -40,7 +40,10 @@ export interface PrepareInput {
  * on it, and per task a clone of the mirror (objects hard-linked, so it costs about what a
  * `git worktree` does) on `nightshift/<taskId>` or the task's own branch. The clone has
  * its own `.git`, so what the agent does to git (config, hooks, gc) stays in its copy and
- * the mirror is never exposed to it. Operations on one task are serialised.
+ * the mirror is never exposed to it. The executor's side of a task (the agent's commits,
+ * leftovers, rewrites) lives in a per-task git directory borrowing the mirror's objects,
+ * so the mirror, whose objects every clone links, holds only origin's objects. Operations
+ * on one task are serialised.
  */
 export class Workspaces {
   readonly root: string;
@@ -120,13 +123,14 @@ export class Workspaces {
     ]);
     const startCommit = remote ?? baseCommit;
     const t0 = performance.now();
+    const gitDir = join(home, "git");
     let reused = false;
-    if (prev?.repo?.key === repo.key && prev.repo.branch === branch) {
-      const agent = await fetchAgentHead(mirror.dir, dir, taskRef(taskId, "agent"));
+    if (prev?.repo?.key === repo.key && prev.repo.branch === branch && (await isDir(gitDir))) {
+      const agent = await fetchAgentHead(gitDir, dir, AGENT_REF);
       reused =
         "sha" in agent &&
         (remote === undefined ||
-          (await gitMaybe(mirror.dir, ["merge-base", "--is-ancestor", remote, agent.sha])) !==
+          (await gitMaybe(gitDir, ["merge-base", "--is-ancestor", remote, agent.sha])) !==
             undefined);
     }
     if (reused) meta.createdAt = prev?.createdAt ?? now;
@@ -135,6 +139,9 @@ export class Workspaces {
       await mkdir(home, { recursive: true });
       // The record first: a workspace is never on disk without its owner.
       await writeMeta(home, meta);
+      await git(home, ["init", "--quiet", "--bare", gitDir]);
+      await writeFile(join(gitDir, "objects", "info", "alternates"), `${mirror.dir}/objects\n`);
+      await git(gitDir, ["config", "gc.auto", "0"]);
       await git(home, ["clone", "--quiet", "--no-checkout", mirror.dir, dir], {
         timeoutMs: 60 * 60_000,
       });
@@ -161,6 +168,7 @@ export class Workspaces {
         url: repo.url,
         key: repo.key,
         mirror: mirror.dir,
+        gitDir,
         branch,
         namedBranch: repo.branch !== undefined,
         baseRef,
@@ -177,14 +185,14 @@ export class Workspaces {
     };
   }
 
-  /** Brings the finished attempt into the mirror and says what it amounts to (see settleWorkspace). */
+  /** Brings the finished attempt into the task's git directory and says what it amounts to. */
   settle(ws: Workspace, message: string): Promise<GitFacts> {
     return this.withTask(ws.taskId, () => settleWorkspace(ws, this.mirrors, message));
   }
 
   /** Scans and pushes a settled attempt (see pushWorkspace). */
   push(ws: Workspace, facts: GitFacts, secrets: readonly KnownSecret[]): Promise<PushResult> {
-    return this.withTask(ws.taskId, () => pushWorkspace(ws, facts, secrets));
+    return this.withTask(ws.taskId, () => pushWorkspace(ws, facts, secrets, this.mirrors));
   }
 
   /** The repository's instructions from the task's base branch. */
@@ -219,9 +227,9 @@ export class Workspaces {
     });
   }
 
-  /** Deletes the workspace and the task's refs in its mirror. */
+  /** Deletes the workspace (the agent's copy and the task's git directory). */
   remove(ws: Workspace): Promise<void> {
-    return this.withTask(ws.taskId, () => this.removeLocked(ws.taskId, ws.home, ws.repo?.key));
+    return this.withTask(ws.taskId, () => this.removeLocked(ws.home));
   }
 
   /**
@@ -235,23 +243,17 @@ export class Workspaces {
       const meta = await readMeta(home);
       if (!meta || (meta.owner !== null && meta.owner.instance !== this.owner.instance))
         return false;
-      await this.removeLocked(taskId, home, meta.repo?.key);
+      await this.removeLocked(home);
       return true;
     });
   }
 
   /** Removal for callers already holding the task's lock. */
-  async removeLocked(taskId: string, dir: string, repoKey: string | undefined): Promise<void> {
+  async removeLocked(dir: string): Promise<void> {
     await rm(dir, { recursive: true, force: true });
-    if (repoKey === undefined) return;
-    const mirror = this.mirrors.dirOf(repoKey);
-    if (!(await stat(mirror).catch(() => undefined))) return;
-    const refs = await gitMaybe(mirror, [
-      "for-each-ref",
-      "--format=%(refname)",
-      `refs/nightshift/${taskId}/`,
-    ]);
-    for (const ref of (refs ?? "").split("\n").filter(Boolean))
-      await gitMaybe(mirror, ["update-ref", "-d", ref]);
   }
+}
+
+async function isDir(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }
