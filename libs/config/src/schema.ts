@@ -5,6 +5,8 @@ import { ExecutorConfig } from "./sections/executor.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
 import { NatsConfig } from "./sections/nats.ts";
+import { NotifierConfig } from "./sections/notifier.ts";
+import { SchedulesConfig } from "./sections/schedules.ts";
 import { PromptsConfig } from "./sections/prompts.ts";
 import { WorkspaceConfig } from "./sections/workspace.ts";
 
@@ -17,6 +19,8 @@ export const NightshiftConfig = z
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
     workspace: WorkspaceConfig.default(WorkspaceConfig.parse({})),
     backends: BackendsConfig.default({}),
+    schedules: SchedulesConfig.default({}),
+    notifier: NotifierConfig.default(NotifierConfig.parse({})),
     prompts: PromptsConfig.default(PromptsConfig.parse({})),
     budgets: BudgetsConfig.default(BudgetsConfig.parse({})),
   })
