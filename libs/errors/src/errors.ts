@@ -15,7 +15,8 @@ export type ErrorCode =
   | "LEASE_LOST"
   | "TIMEOUT"
   | "CANCELLED"
-  | "USAGE";
+  | "USAGE"
+  | "SANDBOX";
 
 export interface NightshiftErrorOptions {
   cause?: unknown;
