@@ -4,6 +4,8 @@ import { ExecutorConfig } from "./sections/executor.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
 import { NatsConfig } from "./sections/nats.ts";
+import { PricesConfig } from "./sections/prices.ts";
+import { SandboxConfig } from "./sections/sandbox.ts";
 
 /** The whole of `nightshift.yml`. Unknown keys are errors: a setting either works or does not exist. */
 export const NightshiftConfig = z
@@ -13,6 +15,8 @@ export const NightshiftConfig = z
     log: LogConfig.default(LogConfig.parse({})),
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
     backends: BackendsConfig.default({}),
+    sandbox: SandboxConfig.default(SandboxConfig.parse({})),
+    prices: PricesConfig.default({}),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;

@@ -7,6 +7,7 @@ import { PromptCache } from "./prompt-cache.ts";
 import { anthropicRateLimitHeaders, openaiRateLimitHeaders } from "./rate-limit-headers.ts";
 import { inputError, ResponsesRequest, writeResponse, writeResponsesError } from "./responses.ts";
 import type { ErrorReply, Reply } from "./script.ts";
+import { sampleFor, structuredOutputSchema } from "./schema-sample.ts";
 import { sendJson } from "./sse.ts";
 
 export type Api = "messages" | "count_tokens" | "responses" | "other";
@@ -21,7 +22,10 @@ export interface ReceivedRequest {
   body: unknown;
   /** The credential sent, from `x-api-key` or an `Authorization: Bearer` header. */
   apiKey?: string;
-  /** What the server answered: `message`, `error`, or a status for unscripted requests. */
+  /**
+   * What the server answered: `message` or `error` (scripted), `structured` (a side request
+   * for JSON output, answered from its schema), or a status for unscripted requests.
+   */
   answer: string;
 }
 
@@ -174,6 +178,23 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
         ? conversationError(parsed.data as MessagesRequest)
         : inputError(parsed.data as ResponsesRequest);
     if (problem !== undefined) return invalid(problem);
+    const schema = api === "messages" ? structuredOutputSchema(body) : undefined;
+    if (schema !== undefined) {
+      // A side request (a session title …), not a turn of the scripted conversation.
+      answer("structured");
+      const text = JSON.stringify(sampleFor(schema));
+      writeMessage(
+        res,
+        parsed.data as MessagesRequest,
+        { kind: "message", text },
+        {
+          cache,
+          newId,
+          headers: rl(),
+        },
+      );
+      return;
+    }
     const next = queue.shift();
     if (next === undefined) return invalid("model-server: the test script has no reply left");
     served++;
