@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { z } from "zod";
 import { estimateTokens, type PromptCache, type Segment } from "./prompt-cache.ts";
-import type { MessageReply } from "./script.ts";
+import type { MessageReply, ScriptedUsage } from "./script.ts";
 import { chunks, sendEvent, sendJson, startSse } from "./sse.ts";
 
 const Block = z.looseObject({ type: z.string(), cache_control: z.unknown().optional() });
@@ -92,7 +92,7 @@ export function writeMessage(
   req: MessagesRequest,
   reply: MessageReply,
   opts: { cache: PromptCache; newId: (prefix: string) => string; headers: Record<string, string> },
-): void {
+): ScriptedUsage {
   const cache = opts.cache.apply(segmentsOf(req));
   const content: Record<string, unknown>[] = [];
   if (reply.text !== undefined && reply.text !== "")
@@ -123,9 +123,15 @@ export function writeMessage(
     stop_sequence: null,
     usage,
   };
+  const reported: ScriptedUsage = {
+    inputTokens: usage.input_tokens,
+    outputTokens: usage.output_tokens,
+    cacheReadTokens: usage.cache_read_input_tokens,
+    cacheWriteTokens: usage.cache_creation_input_tokens,
+  };
   if (req.stream !== true) {
     sendJson(res, 200, message, opts.headers);
-    return;
+    return reported;
   }
   startSse(res, opts.headers);
   sendEvent(res, "message_start", {
@@ -168,6 +174,7 @@ export function writeMessage(
   });
   sendEvent(res, "message_stop", { type: "message_stop" });
   res.end();
+  return reported;
 }
 
 /** `POST /v1/messages/count_tokens`. */

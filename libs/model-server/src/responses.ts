@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { z } from "zod";
 import { estimateTokens, type PromptCache, type Segment } from "./prompt-cache.ts";
-import type { ErrorReply, MessageReply } from "./script.ts";
+import type { ErrorReply, MessageReply, ScriptedUsage } from "./script.ts";
 import { chunks, sendEvent, sendJson, startSse } from "./sse.ts";
 
 const Item = z.looseObject({ type: z.string().optional() });
@@ -57,7 +57,7 @@ export function writeResponse(
   req: ResponsesRequest,
   reply: MessageReply,
   opts: { cache: PromptCache; newId: (prefix: string) => string; headers: Record<string, string> },
-): void {
+): ScriptedUsage {
   const cache = opts.cache.apply(segmentsOf(req), true);
   const output: Record<string, unknown>[] = [];
   if (reply.text !== undefined && reply.text !== "")
@@ -95,9 +95,16 @@ export function writeResponse(
       total_tokens: inputTokens + outputTokens,
     },
   };
+  // OpenAI counts cached tokens inside input_tokens.
+  const reported: ScriptedUsage = {
+    inputTokens,
+    outputTokens,
+    cacheReadTokens: response.usage.input_tokens_details.cached_tokens,
+    cacheWriteTokens: 0,
+  };
   if (req.stream !== true) {
     sendJson(res, 200, response, opts.headers);
-    return;
+    return reported;
   }
   let seq = 0;
   const send = (type: string, data: Record<string, unknown>): void =>
@@ -138,6 +145,7 @@ export function writeResponse(
   });
   send("response.completed", { response });
   res.end();
+  return reported;
 }
 
 /** An OpenAI-style error body for a scripted error. */

@@ -6,7 +6,7 @@ import { conversationError, countTokens, MessagesRequest, writeMessage } from ".
 import { PromptCache } from "./prompt-cache.ts";
 import { anthropicRateLimitHeaders, openaiRateLimitHeaders } from "./rate-limit-headers.ts";
 import { inputError, ResponsesRequest, writeResponse, writeResponsesError } from "./responses.ts";
-import type { ErrorReply, Reply } from "./script.ts";
+import type { ErrorReply, MessageReply, Reply, ScriptedUsage } from "./script.ts";
 import { sampleFor, structuredOutputSchema } from "./schema-sample.ts";
 import { sendJson } from "./sse.ts";
 
@@ -20,6 +20,8 @@ export interface ReceivedRequest {
   headers: Record<string, string>;
   /** The parsed JSON body, or the raw text when it is not JSON. */
   body: unknown;
+  /** Tokens the server reported for its answer (OpenAI: input includes cached). */
+  usage?: ScriptedUsage;
   /** The credential sent, from `x-api-key` or an `Authorization: Bearer` header. */
   apiKey?: string;
   /**
@@ -182,17 +184,12 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
     if (schema !== undefined) {
       // A side request (a session title …), not a turn of the scripted conversation.
       answer("structured");
-      const text = JSON.stringify(sampleFor(schema));
-      writeMessage(
-        res,
-        parsed.data as MessagesRequest,
-        { kind: "message", text },
-        {
-          cache,
-          newId,
-          headers: rl(),
-        },
-      );
+      const reply: MessageReply = { kind: "message", text: JSON.stringify(sampleFor(schema)) };
+      entry.usage = writeMessage(res, parsed.data as MessagesRequest, reply, {
+        cache,
+        newId,
+        headers: rl(),
+      });
       return;
     }
     const next = queue.shift();
@@ -207,8 +204,10 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
     answer("message");
     const write = (): void => {
       const o = { cache, newId, headers: rl() };
-      if (api === "messages") writeMessage(res, parsed.data as MessagesRequest, next, o);
-      else writeResponse(res, parsed.data as ResponsesRequest, next, o);
+      entry.usage =
+        api === "messages"
+          ? writeMessage(res, parsed.data as MessagesRequest, next, o)
+          : writeResponse(res, parsed.data as ResponsesRequest, next, o);
     };
     if (next.delayMs) setTimeout(write, next.delayMs);
     else write();
