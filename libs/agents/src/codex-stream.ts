@@ -114,18 +114,19 @@ export class CodexStream {
         if (e.usage) this.totals = codexTokens(e.usage);
         return;
       case "turn.failed":
-        this.error = e.error?.message ?? "codex turn failed";
-        this.#emit({ type: "error", message: this.error, code: "codex" });
-        return;
+        return this.#error(e.error?.message ?? "codex turn failed");
       case "error":
-        if (e.message !== undefined) {
-          this.error = e.message;
-          this.#emit({ type: "error", message: e.message, code: "codex" });
-        }
+        if (e.message !== undefined) this.#error(e.message);
         return;
       default:
         return;
     }
+  }
+
+  /** Codex reports a failure as `error` and again as `turn.failed`: one event is enough. */
+  #error(message: string): void {
+    if (message !== this.error) this.#emit({ type: "error", message, code: "codex" });
+    this.error = message;
   }
 
   #modelOutput(): void {

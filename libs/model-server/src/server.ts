@@ -32,8 +32,8 @@ export interface ReceivedRequest {
 }
 
 export interface ModelServerOptions {
-  /** Reject requests whose `x-api-key` / bearer token differs, as the real APIs do (401). */
-  apiKey?: string;
+  /** Reject requests whose `x-api-key` / bearer token is not this (or one of these), with 401. */
+  apiKey?: string | readonly string[];
   /** Smallest prefix that prompt caching stores (default 1024 tokens, like the real API). */
   cacheMinTokens?: number;
 }
@@ -52,6 +52,8 @@ export interface ModelServer {
   modelRequests(): ReceivedRequest[];
   /** Scripted replies not yet used. */
   pending(): number;
+  /** Drops the replies not yet used and says how many there were. */
+  clear(): number;
   close(): Promise<void>;
 }
 
@@ -138,7 +140,8 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
       return;
     }
     if (opts.apiKey !== undefined) {
-      if (apiKey !== opts.apiKey) {
+      const keys: readonly string[] = typeof opts.apiKey === "string" ? [opts.apiKey] : opts.apiKey;
+      if (apiKey === undefined || !keys.includes(apiKey)) {
         answer("401");
         const err: ErrorReply = {
           kind: "error",
@@ -228,6 +231,7 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
     requests,
     modelRequests: () => requests.filter((r) => r.api === "messages" || r.api === "responses"),
     pending: () => queue.length,
+    clear: () => queue.splice(0).length,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,8 +1,8 @@
-import { BackendRegistry } from "@nightshift/agents";
+import { BackendRegistry, DEFAULT_PRICES } from "@nightshift/agents";
 import { Consumers, DlqHeaders, NO_REPO_KEY, Streams, Subjects } from "@nightshift/contracts";
 import { runConsumer, type JsMsg } from "@nightshift/messaging";
 import type { ServiceDefinition } from "@nightshift/host";
-import { noneSandbox } from "@nightshift/sandbox";
+import { createSandboxDriver } from "@nightshift/sandbox";
 import { agentBaseEnv } from "./agent-env.ts";
 import { startCancelWatch } from "./cancel-watch.ts";
 import type { ExecutorContext, RunningTask } from "./context.ts";
@@ -26,7 +26,10 @@ function taskIdOf(msg: JsMsg): string | undefined {
 }
 
 export interface ExecutorOptions {
-  /** Environment the agent's allowlisted variables are taken from. */
+  /**
+   * The executor's environment: agents get only its allowlisted variables; backends read
+   * their API key and base URL from it (ANTHROPIC_*, OPENAI_*, CLAUDE_CODE_OAUTH_TOKEN).
+   */
   env: Readonly<Record<string, string | undefined>>;
   /** Result deliverers (GitHub pull requests …), run before a task is finalised. */
   sinks?: readonly ResultSink[];
@@ -43,11 +46,23 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         log.error({ err }, "cancel watch ended"),
       );
       const running = new Map<string, RunningTask>();
+      const sandbox = await createSandboxDriver(config.sandbox, {
+        slots: config.executor.slots,
+        pathEnv: opts.env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+      }).catch((err: unknown) => {
+        cancels.stop();
+        throw err;
+      });
+      log.info({ driver: sandbox.name }, "agent sandbox ready");
+      const backends = new BackendRegistry(config.backends, {
+        env: opts.env,
+        prices: { ...DEFAULT_PRICES, ...config.prices },
+      });
       const ctx: ExecutorContext = {
         bus,
         config,
-        backends: new BackendRegistry(config.backends),
-        sandbox: noneSandbox(),
+        backends,
+        sandbox,
         log,
         instance: deps.instance,
         cancels,
@@ -104,7 +119,10 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
             lastPullError,
           }),
         },
-        done: consumer.done.finally(() => cancels.stop()),
+        done: consumer.done.finally(async () => {
+          cancels.stop();
+          await sandbox.close();
+        }),
       };
     },
   };
