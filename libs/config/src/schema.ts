@@ -27,5 +27,12 @@ export const NightshiftConfig = z
         message: `names backend "${def}", which is not defined under backends (defined: ${Object.keys(c.backends).join(", ") || "none"})`,
       });
     }
+    if (c.sandbox.egress?.strict === true && c.sandbox.driver === "none") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sandbox", "egress", "strict"],
+        message: "strict egress needs a network namespace: use driver bwrap (or auto)",
+      });
+    }
   });
 export type NightshiftConfig = z.infer<typeof NightshiftConfig>;
