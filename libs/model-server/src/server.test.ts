@@ -132,6 +132,36 @@ describe("model server: Anthropic Messages API", () => {
     expect((err5 as { status: number }).status).toBe(503);
   });
 
+  it("answers structured-output side requests from their schema without using the script", async () => {
+    const s = await server();
+    s.script(reply.text("the scripted turn"));
+    const res = await fetch(`${s.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "k" },
+      body: JSON.stringify({
+        model: "m",
+        max_tokens: 100,
+        messages: [{ role: "user", content: "title this session" }],
+        output_config: {
+          format: {
+            type: "json_schema",
+            schema: {
+              type: "object",
+              properties: { title: { type: "string" }, n: { type: "integer" } },
+              required: ["title", "n"],
+            },
+          },
+        },
+      }),
+    });
+    const body = (await res.json()) as { content: { text: string }[] };
+    expect(JSON.parse(body.content[0]!.text)).toEqual({ title: "scripted", n: 0 });
+    expect(s.pending()).toBe(1);
+    expect(s.requests[0]?.answer).toBe("structured");
+    expect(s.clear()).toBe(1);
+    expect(s.pending()).toBe(0);
+  });
+
   it("rejects a wrong API key with 401 and says when the script ran out", async () => {
     const s = await server({ apiKey: "right" });
     const wrong = await client(s, "wrong")
