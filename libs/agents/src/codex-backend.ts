@@ -79,6 +79,7 @@ export function codexBackend(
         argv: [cli.path, ...codexArgs(cfg, input, baseUrl)],
         readOnly: cli.readOnly,
         stdin: input.prompt,
+        stopSignal: "SIGINT",
         env: definedEnv({ ...input.env, ...cfg.env, OPENAI_API_KEY: apiKey }),
         onStdout: (line) => stream.line(line),
       });

@@ -12,6 +12,11 @@ export interface CliSpec {
   onStdout: (line: string) => void;
   /** Default: each line becomes an `output` event. */
   onStderr?: (line: string) => void;
+  /**
+   * The signal that asks the CLI to stop (default SIGTERM); SIGTERM and SIGKILL follow
+   * after the grace each. Codex stops cleanly on SIGINT and writes its session log first.
+   */
+  stopSignal?: NodeJS.Signals;
 }
 
 export interface CliRun {
@@ -41,7 +46,13 @@ export function runCli(input: AgentRunInput, spec: CliSpec): CliRun {
   const stop = (reason: string): void => {
     if (aborted !== undefined) return;
     aborted = reason;
-    void terminate(proc, input.killGraceMs);
+    if (spec.stopSignal === undefined || spec.stopSignal === "SIGTERM") {
+      void terminate(proc, input.killGraceMs);
+      return;
+    }
+    proc.killGroup(spec.stopSignal);
+    const later = setTimeout(() => void terminate(proc, input.killGraceMs), input.killGraceMs);
+    void proc.exited.then(() => clearTimeout(later));
   };
   const onAbort = (): void => stop(String(input.signal.reason ?? "aborted"));
   if (input.signal.aborted) onAbort();

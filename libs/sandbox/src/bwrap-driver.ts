@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname } from "node:path";
 import { bwrapArgs, SYSTEM_DIRS } from "./bwrap-args.ts";
@@ -5,10 +6,16 @@ import type { EgressProxy } from "./egress-proxy.ts";
 import { proxyEnv } from "./proxy-env.ts";
 import { identityFiles } from "./passwd.ts";
 import { prlimitArgv, type ResourceLimits } from "./limits.ts";
-import { spawnGroup } from "./process-group.ts";
+import { groupMembers, spawnGroup } from "./process-group.ts";
 import { takeTaskUser, type TaskUser } from "./task-user.ts";
 import type { UidPool } from "./uid-pool.ts";
-import type { SandboxDriver, SandboxOpenOptions, SpawnSpec, TaskSandbox } from "./types.ts";
+import type {
+  SandboxDriver,
+  SandboxOpenOptions,
+  SandboxProcess,
+  SpawnSpec,
+  TaskSandbox,
+} from "./types.ts";
 
 /** The relay that runs inside a sandbox without network (strict egress). */
 export const FORWARDER = fileURLToPath(new URL("../bin/egress-forwarder.mjs", import.meta.url));
@@ -32,6 +39,31 @@ export interface BwrapDriverOptions {
   /** Route traffic through this proxy; `strict` also takes the sandbox off the network. */
   egress?: { proxy: EgressProxy; strict: boolean } | undefined;
   systemDirs?: readonly string[];
+}
+
+function commandName(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * SIGKILL ends the whole sandbox. Other signals go to the agent's processes only: bwrap
+ * dies of SIGTERM and takes the namespace with it, which would leave the agent no grace.
+ */
+function signalSandbox(proc: SandboxProcess, signal: NodeJS.Signals): void {
+  if (signal === "SIGKILL") return proc.killGroup(signal);
+  const inside = groupMembers(proc.pid).filter((pid) => commandName(pid) !== "bwrap");
+  if (inside.length === 0) return proc.killGroup(signal);
+  for (const pid of inside) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // exited meanwhile
+    }
+  }
 }
 
 function underSystemDir(path: string, dirs: readonly string[]): boolean {
@@ -102,12 +134,13 @@ export function bwrapDriver(opts: BwrapDriverOptions): SandboxDriver {
           group: ids?.group,
           unshareNet: strict !== undefined,
         });
-        return spawnGroup({
+        const proc = spawnGroup({
           argv: [...limitArgv, opts.bwrap, ...args, "--", ...command],
           cwd: spec.cwd,
           env: spec.env,
           ...(spec.stdin !== undefined ? { stdin: spec.stdin } : {}),
         });
+        return { ...proc, killGroup: (signal: NodeJS.Signals) => signalSandbox(proc, signal) };
       };
       return {
         driver: "bwrap",

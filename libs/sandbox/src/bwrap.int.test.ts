@@ -151,6 +151,23 @@ describe("bwrap sandbox", () => {
     expect(processesMatching(marker)).toEqual([]);
   });
 
+  it("gives the agent its SIGTERM and grace before the sandbox goes", async () => {
+    const { box, workspace } = await open();
+    const proc = box.spawn({
+      argv: [
+        "sh",
+        "-c",
+        "trap 'echo got-term > term.txt; exit 0' TERM; echo up; while :; do sleep 0.1; done",
+      ],
+      cwd: workspace,
+      env: { PATH },
+    });
+    await new Promise<void>((r) => proc.stdout.once("data", () => r()));
+    await terminate(proc, 5_000);
+    expect(readFileSync(join(workspace, "term.txt"), "utf8")).toBe("got-term\n");
+    expect((await proc.exited).code).toBe(0);
+  });
+
   it("enforces limits on file size, processes and memory", async () => {
     const { box, workspace } = await open({
       limits: { fileSize: 1024 * 1024, processes: 32, memory: 256 * 1024 * 1024 },
