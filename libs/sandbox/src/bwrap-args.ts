@@ -83,7 +83,8 @@ export function bwrapArgs(layout: BwrapLayout, kind: (p: string) => Kind = kindO
   if (layout.passwd) a.push("--ro-bind", layout.passwd, "/etc/passwd");
   if (layout.group) a.push("--ro-bind", layout.group, "/etc/group");
   a.push("--proc", "/proc", "--dev", "/dev");
-  a.push("--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/var/tmp");
+  a.push("--perms", "1777", "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/var");
+  a.push("--perms", "1777", "--tmpfs", "/var/tmp");
   const mounts = layout.mounts ?? [];
   const targets = [...layout.readOnly, ...layout.writable, ...mounts.map((m) => m.dest)];
   for (const d of parentDirs(targets, layout.systemDirs))

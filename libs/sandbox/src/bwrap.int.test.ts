@@ -81,10 +81,11 @@ describe("bwrap sandbox", () => {
         "echo x > /usr/owned 2>/dev/null && echo WROTE-USR",
         `mkdir -p ${open777} && echo x > ${open777}/escape`,
         "echo private > /tmp/private-file && cat /tmp/private-file",
+        "test -w /var/tmp && test -x /var && echo var-ok",
         "getent passwd $(id -u) | cut -d: -f1",
       ].join("; "),
     );
-    expect(r.out.trim().split("\n")).toEqual(["10000", "private", "agent"]);
+    expect(r.out.trim().split("\n")).toEqual(["10000", "private", "var-ok", "agent"]);
     expect(readFileSync(join(workspace, "file.txt"), "utf8")).toBe("work\n");
     expect(statSync(join(workspace, "file.txt")).uid).toBe(10_000);
     expect(readFileSync(join(home, ".agentrc"), "utf8")).toBe("cfg\n");
