@@ -95,7 +95,8 @@ export function anthropicBackend(
         signal: input.signal,
       };
       session.messages.push({ role: "user", content: input.prompt });
-      input.onSpawn?.(process.pid);
+      // The loop runs in the executor; its tools run in the sandbox.
+      input.onSpawn?.(process.pid, performance.timeOrigin + performance.now());
 
       let finalText: string | undefined;
       let aborted: string | undefined;

@@ -37,7 +37,9 @@ export function runCli(input: AgentRunInput, spec: CliSpec): CliRun {
     stdin: spec.stdin !== undefined,
     ...(spec.readOnly ? { readOnly: spec.readOnly } : {}),
   });
-  input.onSpawn?.(proc.pid);
+  void proc.started.then(({ pid, at }) => {
+    if (pid > 0) input.onSpawn?.(pid, at);
+  });
   if (proc.stdin) {
     proc.stdin.on("error", () => undefined);
     proc.stdin.end(spec.stdin);

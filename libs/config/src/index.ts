@@ -21,4 +21,20 @@ export {
 export { SandboxConfig } from "./sections/sandbox.ts";
 export { PricesConfig, ModelPrice } from "./sections/prices.ts";
 export { bytes, parseBytes } from "./bytes.ts";
+export {
+  SchedulesConfig,
+  ScheduleConfig,
+  ScheduleTaskTemplate,
+  ScheduleGate,
+  CommandGate,
+  GithubIssuesGate,
+} from "./sections/schedules.ts";
+export {
+  NotifierConfig,
+  ChannelConfig,
+  NotificationRule,
+  NotificationEventName,
+} from "./sections/notifier.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";
+export { PromptsConfig, PROMPT_PLACEHOLDERS } from "./sections/prompts.ts";
+export { BudgetsConfig } from "./sections/budgets.ts";

@@ -1,11 +1,15 @@
 import { z } from "zod";
 import { BackendsConfig } from "./sections/backends.ts";
+import { BudgetsConfig } from "./sections/budgets.ts";
 import { ExecutorConfig } from "./sections/executor.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
 import { NatsConfig } from "./sections/nats.ts";
 import { PricesConfig } from "./sections/prices.ts";
 import { SandboxConfig } from "./sections/sandbox.ts";
+import { NotifierConfig } from "./sections/notifier.ts";
+import { SchedulesConfig } from "./sections/schedules.ts";
+import { PromptsConfig } from "./sections/prompts.ts";
 
 /** The whole of `nightshift.yml`. Unknown keys are errors: a setting either works or does not exist. */
 export const NightshiftConfig = z
@@ -17,6 +21,10 @@ export const NightshiftConfig = z
     backends: BackendsConfig.default({}),
     sandbox: SandboxConfig.default(SandboxConfig.parse({})),
     prices: PricesConfig.default({}),
+    schedules: SchedulesConfig.default({}),
+    notifier: NotifierConfig.default(NotifierConfig.parse({})),
+    prompts: PromptsConfig.default(PromptsConfig.parse({})),
+    budgets: BudgetsConfig.default(BudgetsConfig.parse({})),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;

@@ -6,6 +6,7 @@ import type { EgressProxy } from "./egress-proxy.ts";
 import { proxyEnv } from "./proxy-env.ts";
 import { identityFiles } from "./passwd.ts";
 import { prlimitArgv, type ResourceLimits } from "./limits.ts";
+import type { Spawner } from "./none-driver.ts";
 import { groupMembers, spawnGroup } from "./process-group.ts";
 import { takeTaskUser, type TaskUser } from "./task-user.ts";
 import type { UidPool } from "./uid-pool.ts";
@@ -39,6 +40,8 @@ export interface BwrapDriverOptions {
   /** Route traffic through this proxy; `strict` also takes the sandbox off the network. */
   egress?: { proxy: EgressProxy; strict: boolean } | undefined;
   systemDirs?: readonly string[];
+  /** How processes are started (default: `spawnGroup` in this process). */
+  spawner?: Spawner | undefined;
 }
 
 function commandName(pid: number): string | undefined {
@@ -54,7 +57,7 @@ function commandName(pid: number): string | undefined {
  * dies of SIGTERM and takes the namespace with it, which would leave the agent no grace.
  */
 function signalSandbox(proc: SandboxProcess, signal: NodeJS.Signals): void {
-  if (signal === "SIGKILL") return proc.killGroup(signal);
+  if (signal === "SIGKILL" || proc.pid <= 0) return proc.killGroup(signal);
   const inside = groupMembers(proc.pid).filter((pid) => commandName(pid) !== "bwrap");
   if (inside.length === 0) return proc.killGroup(signal);
   for (const pid of inside) {
@@ -81,6 +84,7 @@ export function bwrapDriver(opts: BwrapDriverOptions): SandboxDriver {
   if (limits.length > 0 && opts.prlimit === undefined)
     throw new Error("resource limits need prlimit (util-linux)");
   const limitArgv = limits.length > 0 ? [opts.prlimit!, ...limits.slice(1)] : [];
+  const spawner: Spawner = opts.spawner ?? ((spec) => spawnGroup(spec));
   const strict = opts.egress?.strict === true ? opts.egress.proxy : undefined;
   if (strict !== undefined && strict.socketPath === undefined)
     throw new Error("strict egress needs the proxy on a unix socket");
@@ -134,13 +138,25 @@ export function bwrapDriver(opts: BwrapDriverOptions): SandboxDriver {
           group: ids?.group,
           unshareNet: strict !== undefined,
         });
-        const proc = spawnGroup({
+        const proc = spawner({
           argv: [...limitArgv, opts.bwrap, ...args, "--", ...command],
           cwd: spec.cwd,
           env: spec.env,
           ...(spec.stdin !== undefined ? { stdin: spec.stdin } : {}),
         });
-        return { ...proc, killGroup: (signal: NodeJS.Signals) => signalSandbox(proc, signal) };
+        // Delegating getters: a launcher's `pid` is only known once the process started.
+        const sandboxed: SandboxProcess = {
+          get pid() {
+            return proc.pid;
+          },
+          started: proc.started,
+          stdout: proc.stdout,
+          stderr: proc.stderr,
+          stdin: proc.stdin,
+          exited: proc.exited,
+          killGroup: (signal) => signalSandbox(proc, signal),
+        };
+        return sandboxed;
       };
       return {
         driver: "bwrap",

@@ -6,7 +6,7 @@ import { bwrapDriver } from "./bwrap-driver.ts";
 import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
 import { resolveCommand } from "./expose-command.ts";
 import type { ResourceLimits } from "./limits.ts";
-import { noneDriver } from "./none-driver.ts";
+import { noneDriver, type Spawner } from "./none-driver.ts";
 import { SandboxError } from "./sandbox-error.ts";
 import type { SandboxDriver } from "./types.ts";
 import { UidPool } from "./uid-pool.ts";
@@ -28,6 +28,8 @@ export interface DriverContext {
   pathEnv: string;
   /** Whether the executor runs as root (it then switches agents to their own uids). */
   root?: boolean;
+  /** How processes are started (the executor's launcher; default `spawnGroup`). */
+  spawner?: Spawner;
 }
 
 /** Why bubblewrap cannot run here, or undefined when it can. */
@@ -83,7 +85,8 @@ export async function createSandboxDriver(
       }
     : undefined;
   const egress = s.egress ? await proxyFor(s.egress) : undefined;
-  if (kind === "none") return noneDriver({ users, prlimit, limits: s.limits, egress });
+  if (kind === "none")
+    return noneDriver({ users, prlimit, limits: s.limits, egress, spawner: ctx.spawner });
   return bwrapDriver({
     bwrap: bwrap!,
     prlimit,
@@ -91,5 +94,6 @@ export async function createSandboxDriver(
     limits: s.limits,
     readOnly: s.readOnly,
     egress: egress ? { proxy: egress, strict: s.egress?.strict === true } : undefined,
+    spawner: ctx.spawner,
   });
 }

@@ -1,5 +1,5 @@
 export { noneSandbox, noneDriver } from "./none-driver.ts";
-export type { NoneDriverOptions } from "./none-driver.ts";
+export type { NoneDriverOptions, Spawner } from "./none-driver.ts";
 export { bwrapDriver, FORWARDER } from "./bwrap-driver.ts";
 export type { BwrapDriverOptions } from "./bwrap-driver.ts";
 export { bwrapArgs, SYSTEM_DIRS } from "./bwrap-args.ts";
@@ -14,7 +14,16 @@ export type { ResourceLimits } from "./limits.ts";
 export { proxyEnv } from "./proxy-env.ts";
 export { SandboxError } from "./sandbox-error.ts";
 export { UidPool } from "./uid-pool.ts";
-export { spawnGroup, groupMembers, taggedProcesses, PROCESS_TAG } from "./process-group.ts";
+export {
+  spawnGroup,
+  groupMembers,
+  taggedProcesses,
+  signalTree,
+  reapLeftovers,
+  PROCESS_TAG,
+} from "./process-group.ts";
+export { startLauncher } from "./launcher.ts";
+export type { Launcher } from "./launcher.ts";
 export { terminate } from "./kill-tree.ts";
 export type {
   Sandbox,

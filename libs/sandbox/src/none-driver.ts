@@ -4,14 +4,17 @@ import { spawnGroup } from "./process-group.ts";
 import { proxyEnv } from "./proxy-env.ts";
 import { takeTaskUser, type TaskUser } from "./task-user.ts";
 import type { UidPool } from "./uid-pool.ts";
-import type { Sandbox, SandboxDriver, TaskSandbox } from "./types.ts";
+import type { Sandbox, SandboxDriver, SandboxProcess, SpawnSpec, TaskSandbox } from "./types.ts";
+
+/** Starts a process group: `spawnGroup` in this process, or a launcher's `spawn`. */
+export type Spawner = (spec: SpawnSpec) => SandboxProcess;
 
 /**
  * No isolation beyond a process group and a scrubbed environment: for Kubernetes pods,
  * where the pod's securityContext and NetworkPolicy are the sandbox.
  */
-export function noneSandbox(): Sandbox {
-  return { driver: "none", spawn: (spec) => spawnGroup(spec) };
+export function noneSandbox(spawner: Spawner = (spec) => spawnGroup(spec)): Sandbox {
+  return { driver: "none", spawn: spawner };
 }
 
 export interface NoneDriverOptions {
@@ -22,6 +25,8 @@ export interface NoneDriverOptions {
   limits: ResourceLimits;
   /** Agents get proxy variables for this proxy (advisory: nothing stops direct traffic). */
   egress?: EgressProxy | undefined;
+  /** How processes are started (default: `spawnGroup` in this process). */
+  spawner?: Spawner | undefined;
 }
 
 /** The `none` driver: same user handling, limits and proxy variables, no filesystem view. */
@@ -30,6 +35,7 @@ export function noneDriver(opts: NoneDriverOptions = { limits: {} }): SandboxDri
   if (limits.length > 0 && opts.prlimit === undefined)
     throw new Error("resource limits need prlimit (util-linux)");
   const limitArgv = limits.length > 0 ? [opts.prlimit!, ...limits.slice(1)] : [];
+  const spawner: Spawner = opts.spawner ?? ((spec) => spawnGroup(spec));
   return {
     name: "none",
     async open(o): Promise<TaskSandbox> {
@@ -40,7 +46,7 @@ export function noneDriver(opts: NoneDriverOptions = { limits: {} }): SandboxDri
         ...(user ? { uid: user.uid, gid: user.gid } : {}),
         env: opts.egress ? proxyEnv(opts.egress.url) : {},
         spawn: (spec) =>
-          spawnGroup({
+          spawner({
             argv: [...limitArgv, ...spec.argv],
             cwd: spec.cwd,
             env: spec.env,

@@ -2,7 +2,7 @@ import { BackendRegistry, DEFAULT_PRICES } from "@nightshift/agents";
 import { Consumers, DlqHeaders, NO_REPO_KEY, Streams, Subjects } from "@nightshift/contracts";
 import { runConsumer, type JsMsg } from "@nightshift/messaging";
 import type { ServiceDefinition } from "@nightshift/host";
-import { createSandboxDriver } from "@nightshift/sandbox";
+import { createSandboxDriver, startLauncher } from "@nightshift/sandbox";
 import { agentBaseEnv } from "./agent-env.ts";
 import { startCancelWatch } from "./cancel-watch.ts";
 import type { ExecutorContext, RunningTask } from "./context.ts";
@@ -42,6 +42,9 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
     async start(deps) {
       const { config, bus, log } = deps;
       const metrics = executorMetrics(deps.registry);
+      // Agents are started by a small helper process: cheap forks, an event loop that keeps
+      // serving NATS, and no agent outliving this executor (see libs/sandbox/launcher).
+      const launcher = await startLauncher();
       const cancels = await startCancelWatch(bus.kv.control, (err) =>
         log.error({ err }, "cancel watch ended"),
       );
@@ -49,8 +52,10 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
       const sandbox = await createSandboxDriver(config.sandbox, {
         slots: config.executor.slots,
         pathEnv: opts.env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
-      }).catch((err: unknown) => {
+        spawner: (spec) => launcher.spawn(spec),
+      }).catch(async (err: unknown) => {
         cancels.stop();
+        await launcher.close();
         throw err;
       });
       log.info({ driver: sandbox.name }, "agent sandbox ready");
@@ -122,6 +127,7 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         done: consumer.done.finally(async () => {
           cancels.stop();
           await sandbox.close();
+          await launcher.close();
         }),
       };
     },
