@@ -170,7 +170,8 @@ export class ClaudeStream {
   #result(e: z.infer<typeof StreamEvent>): void {
     this.sawResult = true;
     this.resultSubtype = e.subtype;
-    if (e.usage) this.meter.setTotals(tokens(e.usage), Math.max(this.meter.turns, 0));
+    // The result's usage is the run's total, with the final output token counts.
+    if (e.usage) this.meter.setTotals(tokens(e.usage));
     if (e.is_error === true) {
       this.error = e.result ?? e.subtype ?? "error";
       if (e.api_error_status === 429 && !this.rateLimit)

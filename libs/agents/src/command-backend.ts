@@ -52,7 +52,7 @@ export function commandBackend(name: string, cfg: CommandBackendConfig): AgentBa
         });
       const run = runCli(input, {
         argv: commandArgv(cfg, input),
-        env: { ...(preset?.env ?? {}), ...input.env, ...cfg.env },
+        env: { ...input.env, ...cfg.env },
         ...(cfg.prompt === "stdin" ? { stdin: input.prompt } : {}),
         onStdout: (line) => input.emit({ type: "output", stream: "stdout", line }),
       });

@@ -5,7 +5,6 @@ export interface CommandPreset {
   modelArgv?: string[];
   /** Appended when the task has a turn limit; absent when the CLI has no such option. */
   maxTurnsArgv?: string[];
-  env?: Record<string, string>;
 }
 
 const PRESETS: Record<"aider" | "gptme" | "opencode", CommandPreset> = {
