@@ -85,7 +85,7 @@ backends:
 sandbox:
   driver: auto
   user: { uid: 10000, gid: 10000 }  # agents run as uid 10000.. (one per slot) when the executor is root
-  homes: .nightshift/homes       # each task's private HOME (agent sessions live here)
+  # homes: .nightshift/workspaces/.homes   # each task's private HOME (agent sessions live here)
   # limits:
   #   memory: 4g                 # data per process
   #   processes: 512             # per task (needs root: one uid per task)
