@@ -10,4 +10,14 @@ export { HttpConfig } from "./sections/http.ts";
 export { LogConfig } from "./sections/log.ts";
 export { ExecutorConfig } from "./sections/executor.ts";
 export { BackendConfig, BackendsConfig, CommandBackendConfig } from "./sections/backends.ts";
+export { GitHubConfig } from "./sections/github.ts";
+export {
+  PollerConfig,
+  GitHubRepoSource,
+  LinearQueue,
+  FileSource,
+  TriageRule,
+  TriggerKind,
+  DEFAULT_TRIAGE,
+} from "./sections/poller.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { BackendsConfig } from "./sections/backends.ts";
 import { ExecutorConfig } from "./sections/executor.ts";
+import { GitHubConfig } from "./sections/github.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
 import { NatsConfig } from "./sections/nats.ts";
+import { PollerConfig } from "./sections/poller.ts";
 
 /** The whole of `nightshift.yml`. Unknown keys are errors: a setting either works or does not exist. */
 export const NightshiftConfig = z
@@ -13,6 +15,8 @@ export const NightshiftConfig = z
     log: LogConfig.default(LogConfig.parse({})),
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
     backends: BackendsConfig.default({}),
+    github: GitHubConfig.default(GitHubConfig.parse({})),
+    poller: PollerConfig.default(PollerConfig.parse({})),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;
@@ -21,6 +25,14 @@ export const NightshiftConfig = z
         code: "custom",
         path: ["executor", "defaultBackend"],
         message: `names backend "${def}", which is not defined under backends (defined: ${Object.keys(c.backends).join(", ") || "none"})`,
+      });
+    }
+    const pollerBackend = c.poller.backend;
+    if (pollerBackend !== undefined && !(pollerBackend in c.backends)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["poller", "backend"],
+        message: `names backend "${pollerBackend}", which is not defined under backends`,
       });
     }
   });
