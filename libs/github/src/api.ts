@@ -107,11 +107,12 @@ export class GitHubApi {
     repo: string,
     since: string | undefined,
     etag?: string,
+    state: "open" | "all" = "all",
   ): Promise<Conditional<GhIssue[]>> {
     return this.#conditional(
       repo,
       "GET /repos/{owner}/{repo}/issues",
-      { state: "all", sort: "updated", direction: "asc", ...(since ? { since } : {}) },
+      { state, sort: "updated", direction: "asc", ...(since ? { since } : {}) },
       etag,
       (d) => d,
       GhIssue,

@@ -36,3 +36,4 @@ export type { PullRequestSpec } from "./pull-request.ts";
 export { githubResultSink } from "./result-sink.ts";
 export type { GitHubResultSink, ResultSinkOptions } from "./result-sink.ts";
 export { connectGitHub } from "./connect.ts";
+export { webhookVerifier } from "./webhook-verify.ts";

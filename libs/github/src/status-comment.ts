@@ -33,8 +33,9 @@ const HEADLINE: Record<TaskState, string> = {
 /** The comment body; the pull request link, when there is one, is its last line. */
 export function renderStatus(v: StatusView): string {
   const lines = [marker({ task: v.taskId, kind: "status" })];
-  const attempt =
-    v.attempt && v.attempt.max > 1 ? ` (attempt ${v.attempt.n} of ${v.attempt.max})` : "";
+  const a = v.attempt;
+  const showAttempt = a !== undefined && a.max > 1 && (a.n > 1 || v.state === "failed");
+  const attempt = showAttempt ? ` (attempt ${a.n} of ${a.max})` : "";
   lines.push(`**nightshift** · task \`${v.taskId}\` · **${HEADLINE[v.state]}**${attempt}`, "");
   lines.push(v.trigger);
   if (v.reason && (v.state === "failed" || v.state === "blocked" || v.state === "cancelled"))

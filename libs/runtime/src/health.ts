@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { PatternRouter } from "hono/router/pattern-router";
 import type { Registry } from "prom-client";
 import type { Lifecycle } from "./lifecycle.ts";
 
@@ -43,7 +44,9 @@ async function check(c: Component, timeoutMs: number): Promise<true | string> {
  * Services mount their own routes on the returned app.
  */
 export function createHealthApp(opts: HealthAppOptions): Hono {
-  const app = new Hono();
+  // A router that takes routes after the first request: services mount theirs (webhooks,
+  // the API) when they start, and a probe may already have been answered by then.
+  const app = new Hono({ router: new PatternRouter() });
   const timeout = opts.checkTimeoutMs ?? 2_000;
   app.get("/livez", (c) => c.json({ live: true }));
   app.get("/readyz", async (c) => {

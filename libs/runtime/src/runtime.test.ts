@@ -141,4 +141,17 @@ describe("health app", () => {
     const metrics = await (await app.request("/metrics")).text();
     expect(metrics).toContain("nightshift_process_resident_memory_bytes");
   });
+
+  it("takes routes mounted after it answered its first request", async () => {
+    const app = createHealthApp({
+      name: "test",
+      lifecycle: new Lifecycle(),
+      registry: createRegistry({ service: "test" }),
+      components: () => [],
+    });
+    expect((await app.request("/livez")).status).toBe(200);
+    app.post("/webhooks/x", (c) => c.text("mounted"));
+    const r = await app.request("/webhooks/x", { method: "POST" });
+    expect(await r.text()).toBe("mounted");
+  });
 });

@@ -133,6 +133,12 @@ export const PollerConfig = z.strictObject({
   interval: duration().default(60_000),
   /** Polling interval while webhooks are configured (`GITHUB_WEBHOOK_SECRET`): the fallback. */
   webhookInterval: duration().default(600_000),
+  /**
+   * Send `If-None-Match` with the ETag of the last answer, so an unchanged listing costs a
+   * 304 that GitHub does not count against the rate limit. Off only to compare, or behind
+   * a proxy that breaks ETags.
+   */
+  conditionalRequests: z.boolean().default(true),
   /** Least time between two tasks for the same item (issue, pull request, card). */
   cooldown: duration().default(300_000),
   /** Tasks per item, retries included, before it is left with one comment. */
