@@ -48,7 +48,14 @@ function nowMs(): number {
 export async function runAttempt(a: AttemptInput): Promise<Outcome> {
   const { ctx, task, attempt, msg, lease, log } = a;
   const cfg = ctx.config;
-  const events = eventPublisher(ctx.bus.js, task.id, attempt);
+  // The stream sequence keeps a redriven or retried task's events (attempts counted from 1
+  // again, on a new message) from being taken for duplicates of its earlier run's.
+  const events = eventPublisher(
+    ctx.bus.js,
+    task.id,
+    attempt,
+    `s${msg.info.streamSequence}.a${attempt}`,
+  );
   const record = new AttemptRecord(ctx.bus, task.id, attempt, ctx.instance);
   const stop = new AbortController();
   const halt = (why: StopReason): void => {

@@ -73,6 +73,17 @@ export async function startWriteback(o: WritebackOptions): Promise<RunningConsum
     force: o.force,
     dlqSubject: () => Subjects.dlqTasks("writeback"),
     onPullError: (err) => o.log.warn({ err }, "write-back pull failed; retrying"),
+    onSettled: (msg, settled) => {
+      if (settled.outcome.kind === "retry")
+        o.log.warn(
+          {
+            subject: msg.subject,
+            reason: settled.outcome.reason,
+            delayMs: settled.outcome.delayMs,
+          },
+          "write-back failed; retrying",
+        );
+    },
     async handler(msg) {
       const parsed = TaskEvent.safeParse(msg.json());
       if (!parsed.success || parsed.data.type !== "state") return ack();
