@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@nightshift/testkit";
 import { REPO, startHarness, type Harness } from "./harness.int.ts";
 
@@ -6,6 +6,9 @@ let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness();
+});
+afterEach(async () => {
+  await h.stopAll();
 });
 afterAll(async () => {
   await h.close();

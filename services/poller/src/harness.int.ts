@@ -65,6 +65,8 @@ export interface Harness {
   finished(svc: InProcessServices, id: string, timeoutMs?: number): Promise<TaskRecord>;
   statusComments(n: number): { id: number; body: string }[];
   escalations(svc: InProcessServices): Promise<Escalation[]>;
+  /** Stops every service started so far (after each test, so a failed test leaves none). */
+  stopAll(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -173,6 +175,9 @@ export async function startHarness(opts: { webhookSecret?: string } = {}): Promi
         if (--left === 0) break;
       }
       return out;
+    },
+    async stopAll() {
+      await Promise.all(running.splice(0).map((s) => s.forceStop()));
     },
     async close() {
       await Promise.all(running.splice(0).map((s) => s.forceStop()));

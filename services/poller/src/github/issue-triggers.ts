@@ -55,7 +55,10 @@ export async function issueTriggers(
     ctx.log.info({ issue: issue.number, why: verdict.why }, "trigger ignored: not allowed");
   }
   if (!event?.actor) return "none";
-  const dispatch = event.label?.name === ctx.cfg.dispatch;
+  const dispatch =
+    ctx.cfg.dispatch !== undefined &&
+    event.event === "labeled" &&
+    event.label?.name === ctx.cfg.dispatch;
   const parsed = dispatch ? parseDispatchIssue(issue.body) : undefined;
   if (dispatch && !parsed) {
     ctx.log.info({ issue: issue.number }, "dispatch issue without instructions: ignored");
