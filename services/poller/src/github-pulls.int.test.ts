@@ -34,7 +34,7 @@ describe("the agent's pull requests", () => {
   it("makes a newly failing check a GREEN task on the pull request's branch", async () => {
     const executor = await h.executor();
     const pr = await agentPull("agent/greeting", { "greeting.txt": "hello\n" });
-    await waitFor(async () => h.gh.exchanges().some((e) => e.path.endsWith(`/pulls/${pr.number}`)));
+    await waitFor(() => h.gh.exchanges().some((e) => e.path.endsWith(`/pulls/${pr.number}`)));
     h.gh.state.checkRun(REPO, pr.pull!.head.sha, { name: "unit-tests", status: "in_progress" });
     h.gh.state.checkRun(REPO, pr.pull!.head.sha, { name: "lint", conclusion: "success" });
     h.gh.state.checkRun(REPO, pr.pull!.head.sha, {
@@ -82,7 +82,7 @@ describe("the agent's pull requests", () => {
       name: "deploy-production",
       conclusion: "failure",
     });
-    const esc = await waitFor(async () =>
+    const esc = await waitFor(() =>
       (await h.escalations(poller)).find((e) => e.attributes["number"] === String(pr.number)),
     );
     expect(esc).toMatchObject({
@@ -96,7 +96,7 @@ describe("the agent's pull requests", () => {
       name: "tests",
       conclusion: "action_required",
     });
-    await waitFor(async () =>
+    await waitFor(() =>
       (await h.escalations(poller)).some((e) => e.attributes["number"] === String(approval.number)),
     );
     expect(
@@ -134,7 +134,7 @@ describe("the agent's pull requests", () => {
 
   it("turns a merge conflict with the base branch into a task", async () => {
     const pr = await agentPull("agent/conflict", { "app.txt": "v2 from the agent\n" });
-    await waitFor(async () => h.gh.exchanges().some((e) => e.path.endsWith(`/pulls/${pr.number}`)));
+    await waitFor(() => h.gh.exchanges().some((e) => e.path.endsWith(`/pulls/${pr.number}`)));
     await h.gh.state.push(REPO, "main", { "app.txt": "v2 from a person\n" }, "conflicting change");
     const [task] = await tasksOf(pr.number);
     expect(task!.task.kind).toBe("pr-conflict");
