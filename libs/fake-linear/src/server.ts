@@ -1,6 +1,13 @@
 import { serve, type ServerType } from "@hono/node-server";
-import type { GraphQLError } from "graphql";
-import { execute, parse, validate, type DocumentNode } from "graphql";
+import {
+  execute,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLError,
+  type OperationDefinitionNode,
+} from "graphql";
 import { Hono } from "hono";
 import { rootValue } from "./resolvers.ts";
 import { linearSchema } from "./schema.ts";
