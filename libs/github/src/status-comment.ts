@@ -31,8 +31,8 @@ const HEADLINE: Record<TaskState, string> = {
 };
 
 /** The comment body; the pull request link, when there is one, is its last line. */
-export function renderStatus(v: StatusView): string {
-  const lines = [marker({ task: v.taskId, kind: "status" })];
+export function renderStatus(v: StatusView, opts: { marker?: boolean } = {}): string {
+  const lines = opts.marker === false ? [] : [marker({ task: v.taskId, kind: "status" })];
   const a = v.attempt;
   const showAttempt = a !== undefined && a.max > 1 && (a.n > 1 || v.state === "failed");
   const attempt = showAttempt ? ` (attempt ${a.n} of ${a.max})` : "";

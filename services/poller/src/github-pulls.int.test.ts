@@ -82,7 +82,7 @@ describe("the agent's pull requests", () => {
       name: "deploy-production",
       conclusion: "failure",
     });
-    const esc = await waitFor(() =>
+    const esc = await waitFor(async () =>
       (await h.escalations(poller)).find((e) => e.attributes["number"] === String(pr.number)),
     );
     expect(esc).toMatchObject({
@@ -96,7 +96,7 @@ describe("the agent's pull requests", () => {
       name: "tests",
       conclusion: "action_required",
     });
-    await waitFor(() =>
+    await waitFor(async () =>
       (await h.escalations(poller)).some((e) => e.attributes["number"] === String(approval.number)),
     );
     expect(

@@ -113,8 +113,13 @@ export const LinearQueue = z
     /** State after a failed or blocked task; unchanged when unset. */
     failedState: z.string().min(1).optional(),
   })
-  .refine((q) => q.state !== undefined || q.label !== undefined, {
-    message: "needs a state, a label or both",
+  .superRefine((q, ctx) => {
+    if (q.state === undefined && q.label === undefined)
+      ctx.addIssue({ code: "custom", message: "needs a state, a label or both" });
+    // An issue put back into the queue's state would be taken again and again.
+    for (const k of ["startedState", "doneState", "failedState"] as const)
+      if (q.state !== undefined && q[k] === q.state)
+        ctx.addIssue({ code: "custom", path: [k], message: `must differ from state "${q.state}"` });
   });
 export type LinearQueue = z.infer<typeof LinearQueue>;
 

@@ -49,6 +49,11 @@ export class GitHubSources {
     return (await this.#all()).get(repo.toLowerCase());
   }
 
+  /** Asks GitHub who the agent is now, so webhooks work before the first poll. */
+  async prepare(): Promise<void> {
+    await this.#all();
+  }
+
   ready(): true | string {
     return this.#ready
       ? true

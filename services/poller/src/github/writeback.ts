@@ -2,7 +2,6 @@ import type { GitHubConfig } from "@nightshift/config";
 import type { TaskRecord } from "@nightshift/contracts";
 import {
   applyStatusLabel,
-  shortReason,
   statusLabel,
   threadOf,
   upsertStatusComment,
@@ -13,6 +12,8 @@ import {
 import type { KV } from "@nightshift/messaging";
 import type { ItemState } from "../item-state.ts";
 import { CursorKeys, ItemKeys } from "../kv-keys.ts";
+import { BoundedMap } from "../bounded-map.ts";
+import { statusView } from "../status-view.ts";
 import { describeTrigger } from "./describe.ts";
 
 /** Status comments and labels kept in memory at most (found again on GitHub beyond). */
@@ -35,8 +36,8 @@ export interface GitHubWritebackOptions {
  */
 export class GitHubWriteback {
   readonly #o: GitHubWritebackOptions;
-  readonly #comments = new Map<string, FoundComment>();
-  readonly #labels = new Map<string, string>();
+  readonly #comments = new BoundedMap<string, FoundComment>(CACHE);
+  readonly #labels = new BoundedMap<string, string>(CACHE);
 
   constructor(o: GitHubWritebackOptions) {
     this.#o = o;
@@ -50,25 +51,11 @@ export class GitHubWriteback {
   view(record: TaskRecord, item: ItemState): StatusView | undefined {
     const t = threadOf(record.task.source);
     if (!t) return undefined;
-    const failed =
-      record.state === "failed" || record.state === "blocked" || record.state === "cancelled";
-    const retry = item.retry?.taskId === record.id ? item.retry.due : undefined;
-    return {
-      taskId: record.id,
-      state: record.state,
+    return statusView(record, item, {
       trigger: describeTrigger(record, t),
-      attempt: {
-        n: Math.max(1, item.lastTaskId === record.id ? item.attempts : 1),
-        max: this.#o.maxAttempts,
-      },
-      ...(failed ? { reason: shortReason(record.reason, record.detail, this.#o.secrets) } : {}),
-      ...(record.state === "failed" && retry ? { retryAt: retry } : {}),
-      ...(record.state === "failed" && !retry && item.gaveUp && item.lastTaskId === record.id
-        ? { gaveUp: true }
-        : {}),
-      ...(record.result?.pushed && record.result.branch ? { branch: record.result.branch } : {}),
-      ...(record.result?.pullRequestUrl ? { pullRequestUrl: record.result.pullRequestUrl } : {}),
-    };
+      maxAttempts: this.#o.maxAttempts,
+      secrets: this.#o.secrets,
+    });
   }
 
   async write(record: TaskRecord, item: ItemState): Promise<void> {
@@ -83,7 +70,7 @@ export class GitHubWriteback {
     }
     const found = await upsertStatusComment(api, t.repo, t.number, view, known);
     if (found.id !== known?.id) await cursors.put(CursorKeys.comment(record.id), String(found.id));
-    remember(this.#comments, record.id, found);
+    this.#comments.set(record.id, found);
     const want = statusLabel(this.#o.labels, record.state);
     if (this.#labels.get(record.id) !== want) {
       const issue = await api.issue(t.repo, t.number);
@@ -95,13 +82,7 @@ export class GitHubWriteback {
         record.state,
         issue.labels.map((l) => l.name),
       );
-      remember(this.#labels, record.id, want);
+      this.#labels.set(record.id, want);
     }
   }
-}
-
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > CACHE) map.delete(map.keys().next().value as string);
 }
