@@ -108,7 +108,7 @@ export class TaskFolderWatcher {
           key,
           item: fileItem(path),
           human: true,
-          task: task(id, key, path, f, this.#src, this.#o) as Record<string, unknown>,
+          task: task(id, key, path, f, this.#src, this.#o),
           giveUp: { kind: "none" },
         });
         if (result === "capped")

@@ -75,7 +75,7 @@ export class LinearQueueWatcher {
             queueIndex: this.#o.index,
             backend: this.#o.backend,
             model: this.#o.model,
-          }) as Record<string, unknown>,
+          }),
           giveUp: { kind: "none" },
         });
         if (result !== "duplicate")
