@@ -1,9 +1,9 @@
 import { emailGatewayService } from "@nightshift/email-gateway";
-import { executorService } from "@nightshift/executor";
 import type { ServiceDefinition, ServiceName } from "@nightshift/host";
 import { notifierService } from "@nightshift/notifier";
 import { pollerService } from "@nightshift/poller";
 import { schedulerService } from "@nightshift/scheduler";
+import { executorWithSinks } from "./result-sinks.ts";
 
 /** Every service by name, built from the process environment where a service needs it. */
 export function serviceDefinitions(
@@ -13,7 +13,7 @@ export function serviceDefinitions(
     scheduler: schedulerService(),
     poller: pollerService(),
     "email-gateway": emailGatewayService(),
-    executor: executorService({ env }),
+    executor: executorWithSinks(env),
     notifier: notifierService(),
   };
 }

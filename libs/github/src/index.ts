@@ -33,7 +33,7 @@ export type { StatusView, FoundComment } from "./status-comment.ts";
 export { statusLabel, applyStatusLabel } from "./status-labels.ts";
 export { ensurePullRequest } from "./pull-request.ts";
 export type { PullRequestSpec } from "./pull-request.ts";
-export { githubResultSink } from "./result-sink.ts";
+export { githubResultSink, githubResultSinks } from "./result-sink.ts";
 export type { GitHubResultSink, ResultSinkOptions } from "./result-sink.ts";
 export { connectGitHub } from "./connect.ts";
 export { webhookVerifier } from "./webhook-verify.ts";

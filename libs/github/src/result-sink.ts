@@ -2,6 +2,7 @@ import type { GitHubConfig } from "@nightshift/config";
 import type { TaskRecord } from "@nightshift/contracts";
 import { redactText, type Logger } from "@nightshift/runtime";
 import type { GitHubApi } from "./api.ts";
+import { connectGitHub } from "./connect.ts";
 import { ensurePullRequest } from "./pull-request.ts";
 import { issueReference, threadOf, type GitHubThread } from "./thread.ts";
 
@@ -76,4 +77,16 @@ export function githubResultSink(o: ResultSinkOptions): GitHubResultSink {
       return { pullRequestUrl: pr.html_url };
     },
   };
+}
+
+/** The GitHub result sink when the environment holds GitHub credentials, else none. */
+export function githubResultSinks(
+  config: GitHubConfig,
+  secrets: Parameters<typeof connectGitHub>[1] & Record<string, string | undefined>,
+): GitHubResultSink[] {
+  const api = connectGitHub(config, secrets);
+  const values = Object.values(secrets).filter(
+    (v): v is string => typeof v === "string" && v.length >= 4,
+  );
+  return api ? [githubResultSink({ api, config, secrets: values })] : [];
 }

@@ -1,11 +1,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { secretValues } from "@nightshift/config";
 import { Streams, Subjects, type Escalation, type TaskRecord } from "@nightshift/contracts";
 import { executorService } from "@nightshift/executor";
 import { startFakeGitHub, type FakeGitHub } from "@nightshift/fake-github";
-import { connectGitHub, githubResultSink, hasMarker } from "@nightshift/github";
+import { githubResultSinks, hasMarker } from "@nightshift/github";
 import { startInProcess, type InProcessServices, type ServiceDefinition } from "@nightshift/host";
 import { startTestNats, waitFor, type TestNats } from "@nightshift/testkit";
 import { pollerService } from "./service.ts";
@@ -35,19 +34,10 @@ function merge(a: Raw, b: Raw): Raw {
 export function executorWithGitHub(env: Record<string, string | undefined>): ServiceDefinition {
   return {
     name: "executor",
-    start(deps) {
-      const api = connectGitHub(deps.config.github, deps.secrets);
-      const sinks = api
-        ? [
-            githubResultSink({
-              api,
-              config: deps.config.github,
-              secrets: secretValues(deps.secrets),
-            }),
-          ]
-        : [];
-      return executorService({ env, sinks }).start(deps);
-    },
+    start: (deps) =>
+      executorService({ env, sinks: githubResultSinks(deps.config.github, deps.secrets) }).start(
+        deps,
+      ),
   };
 }
 
