@@ -40,10 +40,10 @@ export class TriggerPolicy {
   async check(repo: string, who: Account | null | undefined): Promise<Verdict> {
     if (!who) return { ok: false, why: "no author" };
     const login = who.login.toLowerCase();
-    const allowedBot = this.#o.allowBots.some((b) => b.toLowerCase() === login);
-    if (login === this.#o.self.toLowerCase() && !allowedBot)
-      return { ok: false, why: "the agent's own action" };
-    if (isBot(who)) return allowedBot ? { ok: true } : { ok: false, why: `${who.login} is a bot` };
+    // Bots and the agent itself only by name: a name on this list is trusted as is.
+    if (this.#o.allowBots.some((b) => b.toLowerCase() === login)) return { ok: true };
+    if (login === this.#o.self.toLowerCase()) return { ok: false, why: "the agent's own action" };
+    if (isBot(who)) return { ok: false, why: `${who.login} is a bot` };
     if (this.#o.allowUsers.some((u) => u.toLowerCase() === login)) return { ok: true };
     const perm = await this.#permission(repo, who.login);
     return WRITE.has(perm)
