@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { Principal } from "./http.ts";
 import type { Repo, Urls } from "./model.ts";
-import type { FakeGitHubState } from "./state.ts";
+import type { FakeGitHubState } from "./state-pulls.ts";
 
 /** What a route returns: a body (paginated when `list`), or an error. */
 export type Reply =

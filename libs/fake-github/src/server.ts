@@ -22,7 +22,8 @@ import { registerChecks } from "./routes-checks.ts";
 import { registerIssues } from "./routes-issues.ts";
 import { registerMeta } from "./routes-meta.ts";
 import { registerPulls } from "./routes-pulls.ts";
-import { FakeGitHubState, type Happening } from "./state.ts";
+import { FakeGitHubState } from "./state-pulls.ts";
+import type { Happening } from "./state.ts";
 import { WebhookSender } from "./webhooks.ts";
 
 export interface FakeGitHubOptions {

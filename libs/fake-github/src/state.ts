@@ -1,4 +1,4 @@
-import { branches, commitFiles, createBareRepo } from "./git-remote.ts";
+import { createBareRepo } from "./git-remote.ts";
 import type {
   CheckRun,
   Comment,
@@ -25,25 +25,26 @@ export interface Happening {
 }
 
 /** GitHub's timestamps have whole seconds. */
-function now(): string {
+export function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 /**
- * Everything the fake GitHub knows, and the actions people take on it. Tests drive it
+ * Users, repositories, issues, comments and labels of the fake GitHub, and the actions
+ * people take on them (pull requests, reviews and checks are in `FakeGitHubState`). Tests drive it
  * like users would (open an issue, label it, comment, review, fail a check); the REST
  * routes read and write the same state.
  */
-export class FakeGitHubState {
+export class IssueState {
   readonly users = new Map<string, User>();
   readonly repos = new Map<string, Repo>();
   readonly root: string;
   #id = 1000;
-  #onHappening: (h: Happening) => void;
+  protected readonly emit: (h: Happening) => void;
 
   constructor(root: string, onHappening: (h: Happening) => void) {
     this.root = root;
-    this.#onHappening = onHappening;
+    this.emit = onHappening;
   }
 
   nextId(): number {
@@ -117,11 +118,11 @@ export class FakeGitHubState {
     return i;
   }
 
-  #touch(i: Issue): void {
+  protected touch(i: Issue): void {
     i.updatedAt = now();
   }
 
-  #event(r: Repo, i: Issue, e: Omit<IssueEvent, "id" | "createdAt">): void {
+  protected event(r: Repo, i: Issue, e: Omit<IssueEvent, "id" | "createdAt">): void {
     const list = r.events.get(i.number) ?? [];
     list.push({ id: this.nextId(), createdAt: now(), ...e });
     r.events.set(i.number, list);
@@ -148,7 +149,7 @@ export class FakeGitHubState {
       updatedAt: at,
     };
     r.issues.set(n, issue);
-    this.#onHappening({ event: "issues", action: "opened", repo: r, sender: o.author, issue });
+    this.emit({ event: "issues", action: "opened", repo: r, sender: o.author, issue });
     for (const l of o.labels ?? []) this.addLabel(full, n, l, o.author);
     for (const a of o.assignees ?? []) this.assign(full, n, a, o.author);
     return issue;
@@ -159,9 +160,9 @@ export class FakeGitHubState {
     const i = this.issue(full, n);
     if (i.labels.includes(label)) return;
     i.labels.push(label);
-    this.#event(r, i, { event: "labeled", actor, label });
-    this.#touch(i);
-    this.#onHappening({
+    this.event(r, i, { event: "labeled", actor, label });
+    this.touch(i);
+    this.emit({
       event: i.pull ? "pull_request" : "issues",
       action: "labeled",
       repo: r,
@@ -176,8 +177,8 @@ export class FakeGitHubState {
     const i = this.issue(full, n);
     if (!i.labels.includes(label)) return false;
     i.labels = i.labels.filter((l) => l !== label);
-    this.#event(r, i, { event: "unlabeled", actor, label });
-    this.#touch(i);
+    this.event(r, i, { event: "unlabeled", actor, label });
+    this.touch(i);
     return true;
   }
 
@@ -186,9 +187,9 @@ export class FakeGitHubState {
     const i = this.issue(full, n);
     this.user(assignee);
     if (!i.assignees.includes(assignee)) i.assignees.push(assignee);
-    this.#event(r, i, { event: "assigned", actor, assignee });
-    this.#touch(i);
-    this.#onHappening({ event: "issues", action: "assigned", repo: r, sender: actor, issue: i });
+    this.event(r, i, { event: "assigned", actor, assignee });
+    this.touch(i);
+    this.emit({ event: "issues", action: "assigned", repo: r, sender: actor, issue: i });
   }
 
   editIssue(full: string, n: number, edit: { title?: string; body?: string }, actor: string): void {
@@ -196,16 +197,16 @@ export class FakeGitHubState {
     const i = this.issue(full, n);
     if (edit.title !== undefined) i.title = edit.title;
     if (edit.body !== undefined) i.body = edit.body;
-    this.#touch(i);
-    this.#onHappening({ event: "issues", action: "edited", repo: r, sender: actor, issue: i });
+    this.touch(i);
+    this.emit({ event: "issues", action: "edited", repo: r, sender: actor, issue: i });
   }
 
   closeIssue(full: string, n: number, actor: string): void {
     const r = this.repo(full);
     const i = this.issue(full, n);
     i.state = "closed";
-    this.#event(r, i, { event: "closed", actor });
-    this.#touch(i);
+    this.event(r, i, { event: "closed", actor });
+    this.touch(i);
   }
 
   comment(full: string, n: number, author: string, body: string): Comment {
@@ -222,8 +223,8 @@ export class FakeGitHubState {
       updatedAt: at,
     };
     r.comments.set(c.id, c);
-    this.#touch(i);
-    this.#onHappening({
+    this.touch(i);
+    this.emit({
       event: "issue_comment",
       action: "created",
       repo: r,
@@ -241,158 +242,7 @@ export class FakeGitHubState {
     c.body = body;
     c.updatedAt = now();
     const i = r.issues.get(c.issue);
-    if (i) this.#touch(i);
+    if (i) this.touch(i);
     return c;
-  }
-
-  /** Commits files on a branch of the repository's git remote, as a push would. */
-  async push(
-    full: string,
-    branch: string,
-    files: Record<string, string>,
-    message = "change",
-  ): Promise<string> {
-    const r = this.repo(full);
-    const sha = await commitFiles(r.dir, branch, files, message, r.defaultBranch);
-    await this.syncHeads(r);
-    return sha;
-  }
-
-  async openPull(
-    full: string,
-    o: {
-      title: string;
-      body?: string;
-      author: string;
-      head: string;
-      base?: string;
-      draft?: boolean;
-      labels?: string[];
-    },
-  ): Promise<Issue> {
-    const r = this.repo(full);
-    const heads = await branches(r.dir);
-    const sha = heads.get(o.head);
-    if (!sha) throw new Error(`no branch ${o.head} in ${full}`);
-    const issue = this.openIssue(full, {
-      title: o.title,
-      author: o.author,
-      ...(o.body !== undefined ? { body: o.body } : {}),
-    });
-    issue.pull = {
-      head: { ref: o.head, sha },
-      base: { ref: o.base ?? r.defaultBranch },
-      draft: o.draft ?? false,
-      merged: false,
-    };
-    for (const l of o.labels ?? []) this.addLabel(full, issue.number, l, o.author);
-    return issue;
-  }
-
-  /** Notices pushes to pull request heads made through git (a synchronize). */
-  async syncHeads(r: Repo): Promise<void> {
-    const open = [...r.issues.values()].filter((i) => i.pull && i.state === "open");
-    if (open.length === 0) return;
-    const heads = await branches(r.dir);
-    for (const i of open) {
-      const sha = heads.get(i.pull!.head.ref);
-      if (sha && sha !== i.pull!.head.sha) {
-        i.pull!.head.sha = sha;
-        this.#touch(i);
-      }
-    }
-  }
-
-  review(
-    full: string,
-    n: number,
-    o: {
-      author: string;
-      state: Review["state"];
-      body?: string;
-      comments?: { path: string; line: number; body: string }[];
-    },
-  ): Review {
-    const r = this.repo(full);
-    const i = this.issue(full, n);
-    this.user(o.author);
-    const rv: Review = {
-      id: this.nextId(),
-      pull: n,
-      user: o.author,
-      body: o.body ?? "",
-      state: o.state,
-      submittedAt: now(),
-      commitId: i.pull?.head.sha ?? "",
-    };
-    r.reviews.set(rv.id, rv);
-    for (const c of o.comments ?? []) {
-      const id = this.nextId();
-      r.reviewComments.set(id, { id, review: rv.id, pull: n, user: o.author, ...c });
-    }
-    this.#touch(i);
-    this.#onHappening({
-      event: "pull_request_review",
-      action: "submitted",
-      repo: r,
-      sender: o.author,
-      issue: i,
-      review: rv,
-    });
-    return rv;
-  }
-
-  checkRun(
-    full: string,
-    sha: string,
-    o: {
-      name: string;
-      status?: CheckRun["status"];
-      conclusion?: string | null;
-      title?: string;
-      summary?: string;
-    },
-  ): CheckRun {
-    const r = this.repo(full);
-    const existing = r.checkRuns.find((c) => c.sha === sha && c.name === o.name);
-    const run: CheckRun = existing ?? {
-      id: this.nextId(),
-      sha,
-      name: o.name,
-      status: "queued",
-      conclusion: null,
-    };
-    run.status = o.status ?? (o.conclusion ? "completed" : "in_progress");
-    run.conclusion = o.conclusion ?? null;
-    if (o.title !== undefined) run.title = o.title;
-    if (o.summary !== undefined) run.summary = o.summary;
-    if (!existing) r.checkRuns.push(run);
-    this.#onHappening({
-      event: "check_run",
-      action: run.status === "completed" ? "completed" : "created",
-      repo: r,
-      sender: r.owner,
-      checkRun: run,
-    });
-    return run;
-  }
-
-  status(
-    full: string,
-    sha: string,
-    o: { context: string; state: CommitStatus["state"]; description?: string },
-  ): CommitStatus {
-    const r = this.repo(full);
-    const s: CommitStatus = {
-      id: this.nextId(),
-      sha,
-      context: o.context,
-      state: o.state,
-      description: o.description ?? null,
-      createdAt: now(),
-    };
-    r.statuses.push(s);
-    this.#onHappening({ event: "status", repo: r, sender: r.owner, status: s });
-    return s;
   }
 }
