@@ -126,4 +126,28 @@ describe("GitHub issues as a task source", () => {
       expect(await h.tasksFor(poller, i.number)).toHaveLength(0);
     await poller.stop();
   });
+
+  it("opens the pull request as a draft with the configured labels when asked to", async () => {
+    const executor = await h.executor({
+      github: { pullRequests: { draft: true, labels: ["from-nightshift"] } },
+    });
+    const poller = await h.poller();
+    const issue = h.gh.state.openIssue(REPO, {
+      title: "Draft me",
+      author: "alice",
+      labels: ["nightshift"],
+    });
+    const [task] = await waitFor(async () => {
+      const t = await h.tasksFor(poller, issue.number);
+      return t.length > 0 ? t : undefined;
+    });
+    await h.finished(executor, task!.id);
+    const pr = await waitFor(() =>
+      [...h.gh.state.repo(REPO).issues.values()].find(
+        (i) => i.pull?.head.ref === `nightshift/${task!.id}`,
+      ),
+    );
+    expect(pr.pull!.draft).toBe(true);
+    expect(pr.labels).toEqual(["from-nightshift"]);
+  });
 });

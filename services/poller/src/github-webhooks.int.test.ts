@@ -109,4 +109,17 @@ describe("GitHub webhooks", () => {
     expect(task!.task.prompt).toContain("please add a CHANGELOG entry");
     expect(await h.tasksFor(poller, issue.number)).toHaveLength(1);
   });
+
+  it("still catches a delivery that never came, by polling at the slower interval", async () => {
+    await poller.stop();
+    const fallback = await h.poller({ poller: { webhookInterval: "300ms" } });
+    h.gh.webhooks.setTarget(undefined);
+    const issue = h.gh.state.openIssue(REPO, {
+      title: "Missed delivery",
+      author: "alice",
+      labels: ["nightshift"],
+    });
+    await waitFor(async () => (await h.tasksFor(fallback, issue.number)).length === 1);
+    await fallback.stop();
+  });
 });

@@ -1,4 +1,4 @@
-import { coerceError } from "@nightshift/errors";
+import { coerceError, isNightshiftError, type RetryableError } from "@nightshift/errors";
 import { acquireLease, type Bus, type Lease } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
 import { sleep } from "./sleep.ts";
@@ -54,15 +54,16 @@ export async function runAsLeader(o: LeaderLoopOptions): Promise<void> {
     }, o.renewMs);
     try {
       while (!o.stop.aborted && !lost.signal.aborted) {
+        let wait = o.interval();
         try {
           await o.tick();
         } catch (err) {
-          o.log.warn(
-            { err: coerceError(err), lease: o.key },
-            "poll failed; trying again next tick",
-          );
+          // A source that says when to come back (a rate limit's reset) is left alone till then.
+          const after = isNightshiftError(err, "RETRYABLE") ? (err as RetryableError).delayMs : 0;
+          wait = Math.max(wait, after);
+          o.log.warn({ err: coerceError(err), lease: o.key, retryInMs: wait }, "poll failed");
         }
-        await sleep(o.interval(), o.stop, lost.signal);
+        await sleep(wait, o.stop, lost.signal);
       }
     } finally {
       clearInterval(renew);
