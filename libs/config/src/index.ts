@@ -20,4 +20,21 @@ export {
   TriggerKind,
   DEFAULT_TRIAGE,
 } from "./sections/poller.ts";
+export {
+  SchedulesConfig,
+  ScheduleConfig,
+  ScheduleTaskTemplate,
+  ScheduleGate,
+  CommandGate,
+  GithubIssuesGate,
+} from "./sections/schedules.ts";
+export {
+  NotifierConfig,
+  ChannelConfig,
+  NotificationRule,
+  NotificationEventName,
+} from "./sections/notifier.ts";
+export { ApiConfig } from "./sections/api.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";
+export { PromptsConfig, PROMPT_PLACEHOLDERS } from "./sections/prompts.ts";
+export { BudgetsConfig } from "./sections/budgets.ts";

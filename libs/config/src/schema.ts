@@ -1,11 +1,16 @@
 import { z } from "zod";
+import { ApiConfig } from "./sections/api.ts";
 import { BackendsConfig } from "./sections/backends.ts";
+import { BudgetsConfig } from "./sections/budgets.ts";
 import { ExecutorConfig } from "./sections/executor.ts";
 import { GitHubConfig } from "./sections/github.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
 import { NatsConfig } from "./sections/nats.ts";
 import { PollerConfig } from "./sections/poller.ts";
+import { NotifierConfig } from "./sections/notifier.ts";
+import { SchedulesConfig } from "./sections/schedules.ts";
+import { PromptsConfig } from "./sections/prompts.ts";
 
 /** The whole of `nightshift.yml`. Unknown keys are errors: a setting either works or does not exist. */
 export const NightshiftConfig = z
@@ -17,6 +22,11 @@ export const NightshiftConfig = z
     backends: BackendsConfig.default({}),
     github: GitHubConfig.default(GitHubConfig.parse({})),
     poller: PollerConfig.default(PollerConfig.parse({})),
+    schedules: SchedulesConfig.default({}),
+    notifier: NotifierConfig.default(NotifierConfig.parse({})),
+    prompts: PromptsConfig.default(PromptsConfig.parse({})),
+    budgets: BudgetsConfig.default(BudgetsConfig.parse({})),
+    api: ApiConfig.default(ApiConfig.parse({})),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;

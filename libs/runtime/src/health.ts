@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { PatternRouter } from "hono/router/pattern-router";
+import { TrieRouter } from "hono/router/trie-router";
 import type { Registry } from "prom-client";
 import type { Lifecycle } from "./lifecycle.ts";
 
@@ -44,9 +44,9 @@ async function check(c: Component, timeoutMs: number): Promise<true | string> {
  * Services mount their own routes on the returned app.
  */
 export function createHealthApp(opts: HealthAppOptions): Hono {
-  // A router that takes routes after the first request: services mount theirs (webhooks,
-  // the API) when they start, and a probe may already have been answered by then.
-  const app = new Hono({ router: new PatternRouter() });
+  // Services mount their routes (API, webhooks) after the server already answers /readyz;
+  // Hono's default router refuses routes added after its first match, the trie router not.
+  const app = new Hono({ router: new TrieRouter() });
   const timeout = opts.checkTimeoutMs ?? 2_000;
   app.get("/livez", (c) => c.json({ live: true }));
   app.get("/readyz", async (c) => {

@@ -7,7 +7,11 @@ import { connectGitHub } from "@nightshift/github";
 import { LinearApi, linearRequest } from "@nightshift/linear";
 import { newRecord } from "@nightshift/messaging";
 import type { Notification } from "../channel.ts";
+import { buildChannels } from "../build-channels.ts";
+import { parseConfig } from "@nightshift/config";
+import { createLogger } from "@nightshift/runtime";
 import { GitHubThreadChannel } from "./github-thread.ts";
+import { githubThreads, linearThreads } from "./thread-factories.ts";
 import { LinearCommentChannel } from "./linear-comment.ts";
 
 let gh: FakeGitHub;
@@ -143,5 +147,39 @@ describe("thread channels", () => {
         escalation: escalation({ source: "linear", attributes: { issueId: issue.id } }),
       }),
     ).toBe(true);
+  });
+
+  it("plugs into the notifier's `type: source` channel by source kind, and declines without credentials", async () => {
+    const issue = gh.state.openIssue("acme/web", { title: "routed", author: "bob" });
+    const log = createLogger({ level: "silent", format: "json", base: {}, secrets: [] });
+    const raw = {
+      github: { apiUrl: gh.url, contentSpacing: 0, writeSpacing: 0 },
+      notifier: { channels: { threads: { type: "source" } } },
+    };
+    const withToken = parseConfig(raw, { GITHUB_TOKEN: gh.token("bot") });
+    const ctx = { bus: undefined as never, env: {}, log, ...withToken };
+    const channels = buildChannels(ctx, { github: githubThreads, linear: linearThreads });
+    const threads = channels.get("threads")!;
+    const n: Notification = {
+      id: "esc:routed",
+      kind: "escalation",
+      events: [],
+      escalation: escalation({
+        id: "esc-routed",
+        repo: "acme/web",
+        attributes: { number: String(issue.number) },
+      }),
+    };
+    expect(threads.accepts?.(n)).toBe(true);
+    await threads.send(n);
+    expect(
+      [...gh.state.repo("acme/web").comments.values()].filter((c) => c.issue === issue.number),
+    ).toHaveLength(1);
+    const bare = parseConfig(raw, {});
+    const declined = buildChannels(
+      { ...ctx, ...bare },
+      { github: githubThreads, linear: linearThreads },
+    ).get("threads")!;
+    expect(declined.accepts?.(n)).toBe(false);
   });
 });
