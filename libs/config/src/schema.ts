@@ -11,6 +11,7 @@ import { PollerConfig } from "./sections/poller.ts";
 import { NotifierConfig } from "./sections/notifier.ts";
 import { SchedulesConfig } from "./sections/schedules.ts";
 import { PromptsConfig } from "./sections/prompts.ts";
+import { WorkspaceConfig } from "./sections/workspace.ts";
 
 /** The whole of `nightshift.yml`. Unknown keys are errors: a setting either works or does not exist. */
 export const NightshiftConfig = z
@@ -19,6 +20,7 @@ export const NightshiftConfig = z
     http: HttpConfig.default(HttpConfig.parse({})),
     log: LogConfig.default(LogConfig.parse({})),
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
+    workspace: WorkspaceConfig.default(WorkspaceConfig.parse({})),
     backends: BackendsConfig.default({}),
     github: GitHubConfig.default(GitHubConfig.parse({})),
     poller: PollerConfig.default(PollerConfig.parse({})),
