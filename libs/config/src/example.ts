@@ -189,4 +189,69 @@ api:
   maxBodyBytes: 262144           # larger request bodies are refused with 413
   sampleInterval: 5s             # queue depth / dispatch latency sampling for the charts
   samples: 720                   # samples kept (one hour at 5s)
+
+# GitHub: GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY for a GitHub App;
+# GITHUB_API_URL for GitHub Enterprise (https://host/api/v3). Remove the "# " to use.
+# github:
+#   login: my-agent                # the agent's account; looked up from the token when unset
+#   installationId: 12345          # GitHub App only: skip the per-repository lookup
+#   requestTimeout: 30s
+#   retries: 1                     # octokit's own retries of 5xx; JetStream owns the rest
+#   maxRateLimitWait: 60s          # a longer rate-limit wait backs the poller off instead
+#   writeSpacing: 1s               # GitHub's advice: writes at most once a second,
+#   contentSpacing: 3s             # comments and pull requests once every three
+#   pullRequests:
+#     draft: false                 # open pull requests as drafts
+#     labels: [nightshift]         # added to every pull request nightshift opens
+#   labels:                        # the task's state on its source issue
+#     inProgress: nightshift:in-progress
+#     done: nightshift:done
+#     failed: nightshift:failed
+#     blocked: nightshift:blocked
+
+# Task sources. GitHub webhooks: set GITHUB_WEBHOOK_SECRET and point the repository's
+# webhook at http://<poller>:8080/webhooks/github; polling goes on as a slower fallback.
+# poller:
+#   interval: 60s                  # polling per repository (a free 304 when nothing changed)
+#   webhookInterval: 10m           # polling while webhooks are configured
+#   conditionalRequests: true      # send ETags; off only behind a proxy that breaks them
+#   cooldown: 5m                   # least time between two tasks for one issue or card
+#   maxAttempts: 3                 # tasks per item, retries included, then one comment
+#   allowUsers: [contractor-jo]    # may trigger without write permission
+#   allowBots: ["renovate[bot]"]   # bots and the agent itself are ignored unless listed
+#   backend: shell                 # for the tasks the poller creates
+#   webhook:
+#     path: /webhooks/github
+#   triage:                        # first match decides: green runs an agent, red tells a person
+#     - name: deploys-need-a-person
+#       class: red
+#       when: { trigger: [checks], check: "deploy|release" }
+#   github:
+#     repos:
+#       - repo: acme/web
+#         label: nightshift        # open issues carrying this label (false: off)
+#         assigned: true           # open issues assigned to the agent
+#         mentions: true           # comments "@<agent> please ..."
+#         dispatch: copilot-agent  # seed-format dispatch issues carrying this label
+#         base: main               # branch work starts from
+#         pulls:                   # the agent's pull requests, and those with this label
+#           label: nightshift-watch
+#           checks: true           # newly failing checks and commit statuses
+#           reviews: true          # reviews asking for changes
+#           conflicts: true        # merge conflicts with the base branch
+#   linear:                        # LINEAR_API_KEY
+#     interval: 60s
+#     queues:
+#       - team: ENG
+#         state: Todo              # issues in this state ...
+#         label: agent             # ... carrying this label
+#         repo: https://github.com/acme/web.git
+#         base: main
+#         startedState: In Progress
+#         doneState: In Review
+#         failedState: Triage
+#   files:
+#     - dir: tasks                 # *.md with front matter or *.json; status written back
+#       repo: /srv/repos/web
+#       interval: 10s
 `;
