@@ -4,6 +4,7 @@ import { config } from "./config.ts";
 import { dlq } from "./dlq.ts";
 import { init } from "./init.ts";
 import { logs } from "./logs.ts";
+import { provision } from "./provision.ts";
 import { service } from "./service.ts";
 import { status } from "./status.ts";
 import { submit } from "./submit.ts";
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   dlq,
   config,
   init,
+  provision,
 ];
