@@ -20,6 +20,11 @@ export interface SchemaProblem {
 /** Validates a parsed (merged, interpolated) Compose file; returns every problem, none when valid. */
 export function composeValidator(): (doc: unknown) => SchemaProblem[] {
   const schema = JSON.parse(readFileSync(composeSchemaPath(), "utf8")) as Record<string, unknown>;
+  // The file names draft-07 by an https URL ajv does not alias; ajv's default is draft-07.
+  if (schema["$schema"] !== "https://json-schema.org/draft-07/schema") {
+    throw new Error(`unexpected Compose schema dialect ${String(schema["$schema"])}`);
+  }
+  delete schema["$schema"];
   // The schema carries annotations ajv's strict mode does not know (`deprecated`).
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(schema);

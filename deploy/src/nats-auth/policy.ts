@@ -13,8 +13,11 @@ export type Access = "read" | "write";
 export interface UserPolicy {
   /** Subjects it publishes into streams (`tasks.run.>`, `events.>` …). */
   publish: string[];
-  /** Durable pull consumers it takes messages from (and may create under that name). */
-  consume: { stream: Stream; consumer: Consumer }[];
+  /**
+   * Durable pull consumers it takes messages from (and may create under that name); `filter`
+   * is the part of a work-queue stream the consumer owns.
+   */
+  consume: { stream: Stream; consumer: Consumer; filter?: string }[];
   /** Streams it reads with ordered consumers or direct gets (event tails). */
   read: Stream[];
   /** KV buckets: `write` includes reading. */
@@ -61,7 +64,9 @@ export const SERVICE_POLICIES: Record<string, UserPolicy> = {
   },
   "email-gateway": {
     publish: [...producer.publish, Subjects.outbox("email")],
-    consume: [{ stream: Streams.outbox, consumer: Consumers.emailOutbox }],
+    consume: [
+      { stream: Streams.outbox, consumer: Consumers.emailOutbox, filter: Subjects.outbox("email") },
+    ],
     read: [Streams.events],
     kv: {
       ...producer.kv,
@@ -88,7 +93,11 @@ export const SERVICE_POLICIES: Record<string, UserPolicy> = {
     publish: [Subjects.outboxAll],
     consume: [
       { stream: Streams.events, consumer: Consumers.notifier },
-      { stream: Streams.outbox, consumer: Consumers.webhookOutbox },
+      {
+        stream: Streams.outbox,
+        consumer: Consumers.webhookOutbox,
+        filter: Subjects.outbox("webhook"),
+      },
     ],
     read: [Streams.events],
     kv: {

@@ -18,11 +18,32 @@ function streamReads(stream: string): string[] {
   ];
 }
 
-/** Subjects a user may publish to and subscribe on, in a stable order. */
+/** The API subjects that take from, or replace or remove, one durable consumer. */
+function durableControl(stream: string, consumer: string): string[] {
+  return [
+    `${API}.CONSUMER.MSG.NEXT.${stream}.${consumer}`,
+    `${API}.CONSUMER.CREATE.${stream}.${consumer}`,
+    `${API}.CONSUMER.CREATE.${stream}.${consumer}.>`,
+    `${API}.CONSUMER.DURABLE.CREATE.${stream}.${consumer}`,
+    `${API}.CONSUMER.DELETE.${stream}.${consumer}`,
+  ];
+}
+
+export interface SubjectPermissions {
+  publish: { allow: string[]; deny: string[] };
+  subscribe: { allow: string[] };
+}
+
+/**
+ * Subjects a user may publish to and subscribe on, in a stable order. Reading a stream would
+ * also let a user pull from, or delete, another service's durable consumer on it; those are
+ * denied by name (`all` is every user's policy, to know who owns which durable).
+ */
 export function subjectPermissions(
   user: string,
   p: UserPolicy,
-): { publish: string[]; subscribe: string[] } {
+  all: Record<string, UserPolicy>,
+): SubjectPermissions {
   const pub = new Set<string>([
     // Metadata only: provision's read-before-write check, openBus, status.
     `${API}.INFO`,
@@ -50,7 +71,18 @@ export function subjectPermissions(
       pub.add(`${API}.STREAM.PURGE.OBJ_${store}`);
     }
   }
-  return { publish: [...pub], subscribe: [`${inboxPrefixFor(user)}.>`] };
+  const deny = Object.values(all)
+    .flatMap((other) => other.consume)
+    .filter(
+      (c) =>
+        p.read.includes(c.stream) &&
+        !p.consume.some((mine) => mine.stream === c.stream && mine.consumer === c.consumer),
+    )
+    .flatMap((c) => durableControl(c.stream, c.consumer));
+  return {
+    publish: { allow: [...pub], deny: [...new Set(deny)] },
+    subscribe: { allow: [`${inboxPrefixFor(user)}.>`] },
+  };
 }
 
 function list(items: string[], indent: string): string {
@@ -66,15 +98,16 @@ export function renderAuthorization(policies: Record<string, UserPolicy>): strin
     `    { user: ${JSON.stringify(ADMIN_USER)}, password: $${passwordVariable(ADMIN_USER)} }`,
   ];
   for (const [user, policy] of Object.entries(policies).sort(([a], [b]) => a.localeCompare(b))) {
-    const perms = subjectPermissions(user, policy);
+    const perms = subjectPermissions(user, policy, policies);
+    const deny = perms.publish.deny.length ? `, deny: ${list(perms.publish.deny, "        ")}` : "";
     users.push(
       [
         "    {",
         `      user: ${JSON.stringify(user)}`,
         `      password: $${passwordVariable(user)}`,
         "      permissions: {",
-        `        publish: { allow: ${list(perms.publish, "        ")} }`,
-        `        subscribe: { allow: ${list(perms.subscribe, "        ")} }`,
+        `        publish: { allow: ${list(perms.publish.allow, "        ")}${deny} }`,
+        `        subscribe: { allow: ${list(perms.subscribe.allow, "        ")} }`,
         "      }",
         "    }",
       ].join("\n"),
