@@ -29,7 +29,9 @@ export function commandBackend(name: string, cfg: CommandBackendConfig): AgentBa
         env: { ...input.env, ...cfg.env },
         stdin: cfg.prompt === "stdin",
       });
-      input.onSpawn?.(proc.pid);
+      void proc.started.then(({ pid, at }) => {
+        if (pid > 0) input.onSpawn?.(pid, at);
+      });
       if (proc.stdin) {
         proc.stdin.on("error", () => undefined);
         proc.stdin.end(input.prompt);

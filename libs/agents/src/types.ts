@@ -14,8 +14,11 @@ export interface AgentRunInput {
   sandbox: Sandbox;
   /** Emits a normalised task event (assistant text, tool calls, output lines, usage …). */
   emit: (event: TaskEventBody) => void;
-  /** Called once the agent process exists (dispatch latency is measured here). */
-  onSpawn?: (pid: number) => void;
+  /**
+   * Called once the agent process runs, with the wall-clock time (ms) it started: dispatch
+   * latency is measured from the task's publish to this moment.
+   */
+  onSpawn?: (pid: number, at: number) => void;
   /** Aborted on timeout or cancellation; `signal.reason` says which. */
   signal: AbortSignal;
   /** After SIGTERM, how long before SIGKILL. */

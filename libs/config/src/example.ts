@@ -43,4 +43,25 @@ backends:
     type: command
     argv: ["sh", "-c", "cat > AGENT_NOTES.md"]
     prompt: stdin                # the prompt goes to the agent's stdin
+
+# Prompt templates by task kind (adhoc, issue, pr-checks, pr-review, email, schedule, or
+# default), replacing the built-in ones. Placeholders: {{prompt}} {{card}} {{snapshot}}
+# {{instructions}} {{fix_list}} {{rounds}} {{result_contract}} {{repo}} {{branch}}
+# {{task_id}} {{kind}} {{source}}; any other {{name}} is a config error.
+# prompts:
+#   system: "Follow the repository's CONTRIBUTING.md."
+#   templates:
+#     schedule: |
+#       {{instructions}}
+#       Nightly maintenance: {{prompt}}
+#       {{result_contract}}
+
+# Daily spending limits (UTC days), counted from every backend's token usage. A task whose
+# repository or source is over its limit waits (reason budget) until the next day.
+# budgets:
+#   perRepoDailyUsd: 20
+#   repos:
+#     https://github.com/acme/web: 50
+#   perSourceDailyUsd:
+#     email: 5
 `;

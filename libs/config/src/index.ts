@@ -11,3 +11,5 @@ export { LogConfig } from "./sections/log.ts";
 export { ExecutorConfig } from "./sections/executor.ts";
 export { BackendConfig, BackendsConfig, CommandBackendConfig } from "./sections/backends.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";
+export { PromptsConfig, PROMPT_PLACEHOLDERS } from "./sections/prompts.ts";
+export { BudgetsConfig } from "./sections/budgets.ts";

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { BackendsConfig } from "./sections/backends.ts";
+import { BudgetsConfig } from "./sections/budgets.ts";
 import { ExecutorConfig } from "./sections/executor.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
 import { NatsConfig } from "./sections/nats.ts";
+import { PromptsConfig } from "./sections/prompts.ts";
 
 /** The whole of `nightshift.yml`. Unknown keys are errors: a setting either works or does not exist. */
 export const NightshiftConfig = z
@@ -13,6 +15,8 @@ export const NightshiftConfig = z
     log: LogConfig.default(LogConfig.parse({})),
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
     backends: BackendsConfig.default({}),
+    prompts: PromptsConfig.default(PromptsConfig.parse({})),
+    budgets: BudgetsConfig.default(BudgetsConfig.parse({})),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;

@@ -40,3 +40,4 @@ export type { TaskEventType, TaskEventBody } from "./task-event.ts";
 export { CancelRequest, ApprovalDecision, PauseFlag, Presence } from "./control.ts";
 export { EmailOutbound } from "./outbox.ts";
 export { Escalation } from "./escalation.ts";
+export { AgentResultFile, TestRun, RESULT_FILE } from "./agent-result.ts";

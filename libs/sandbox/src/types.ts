@@ -13,7 +13,10 @@ export interface SpawnSpec {
 }
 
 export interface SandboxProcess {
+  /** The process (and group) id; -1 until `started` resolved, or when spawning failed. */
   readonly pid: number;
+  /** Resolves once the process runs: its pid and the wall-clock time (ms) it started. */
+  readonly started: Promise<{ pid: number; at: number }>;
   readonly stdout: Readable;
   readonly stderr: Readable;
   readonly stdin: Writable | null;

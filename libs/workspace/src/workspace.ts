@@ -31,8 +31,14 @@ export function taskBranch(taskId: string, repo?: TaskRepo): string {
 export async function prepareWorkspace(opts: PrepareOptions): Promise<Workspace> {
   const root = resolve(opts.root);
   const dir = join(root, opts.taskId);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+  await mkdir(root, { recursive: true });
+  try {
+    await mkdir(dir);
+  } catch {
+    // left over from an earlier attempt on this machine: start clean
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir);
+  }
   if (!opts.repo) return { dir };
   const branch = taskBranch(opts.taskId, opts.repo);
   await git(root, ["clone", "--quiet", "--no-tags", opts.repo.url, dir]);

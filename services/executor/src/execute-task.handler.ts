@@ -1,4 +1,4 @@
-import { isTerminal, Keys, Task, type TaskRecord } from "@nightshift/contracts";
+import { isTerminal, Keys, Task } from "@nightshift/contracts";
 import { coerceError, isNightshiftError, PermanentError } from "@nightshift/errors";
 import {
   ack,
@@ -147,27 +147,30 @@ export function createTaskHandler(
 
     try {
       const attempt = record.attempts + 1;
-      const out = await bus.tasks.update(task.id, (r) => {
-        if (isTerminal(r.state)) return undefined;
-        return applyTransition(r, "running", {
-          patch: (n) => {
-            n.attempts = attempt;
-            n.executor = {
-              instance: ctx.instance,
-              ...(lease ? { fence: lease.acquiredFence } : {}),
-            };
-          },
-        });
-      });
-      const started: TaskRecord | undefined = out?.record;
-      if (!started || started.state !== "running" || started.attempts !== attempt) {
+      const out = await bus.tasks.update(
+        task.id,
+        (r) => {
+          if (isTerminal(r.state)) return undefined;
+          return applyTransition(r, "running", {
+            patch: (n) => {
+              n.attempts = attempt;
+              n.executor = {
+                instance: ctx.instance,
+                ...(lease ? { fence: lease.acquiredFence } : {}),
+              };
+            },
+          });
+        },
+        stored,
+      );
+      if (!out || out.record.state !== "running" || out.record.attempts !== attempt) {
         log.info("task finished or was cancelled while being picked up");
         return ack();
       }
       return await runAttempt({
         ctx,
         task,
-        attempt,
+        started: out,
         msg,
         lease,
         force: mc.force,

@@ -1,5 +1,5 @@
 import type { AgentBackend, AgentRunResult } from "@nightshift/agents";
-import type { Task, TaskResult } from "@nightshift/contracts";
+import type { Task, TaskRecord, TaskResult } from "@nightshift/contracts";
 import { coerceError, isNightshiftError } from "@nightshift/errors";
 import {
   abandon,
@@ -9,6 +9,7 @@ import {
   type JsMsg,
   type Lease,
   type Outcome,
+  type StoredRecord,
 } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
 import {
@@ -24,7 +25,8 @@ import { AttemptRecord } from "./fenced-record.ts";
 export interface AttemptInput {
   ctx: ExecutorContext;
   task: Task;
-  attempt: number;
+  /** The record as the handler wrote it when the attempt started (state running). */
+  started: StoredRecord;
   msg: JsMsg;
   lease: Lease | undefined;
   force: AbortSignal;
@@ -36,20 +38,17 @@ export interface AttemptInput {
 /** Why a run was stopped from outside. */
 type StopReason = "timeout" | "cancelled" | "lease-lost" | "shutdown";
 
-function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /**
  * Runs one attempt: workspace, agent, heartbeats, limits, then commits and pushes what
  * the agent did and records the outcome. The partial work of a stopped run is kept on
  * its branch.
  */
 export async function runAttempt(a: AttemptInput): Promise<Outcome> {
-  const { ctx, task, attempt, msg, lease, log } = a;
+  const { ctx, task, msg, lease, log } = a;
+  const attempt = a.started.record.attempts;
   const cfg = ctx.config;
   const events = eventPublisher(ctx.bus.js, task.id, attempt);
-  const record = new AttemptRecord(ctx.bus, task.id, attempt, ctx.instance);
+  const record = new AttemptRecord(ctx.bus, a.started, ctx.instance);
   const stop = new AbortController();
   const halt = (why: StopReason): void => {
     if (!stop.signal.aborted) stop.abort(why);
@@ -126,8 +125,8 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         emit: events.emit,
         signal: stop.signal,
         killGraceMs: cfg.executor.killGrace,
-        onSpawn: (pid) => {
-          const dispatchMs = Math.max(0, nowMs() - publishedAt);
+        onSpawn: (pid, at) => {
+          const dispatchMs = Math.max(0, at - publishedAt);
           ctx.metrics.dispatch.observe(dispatchMs / 1000);
           const r = ctx.running.get(task.id);
           if (r) r.pid = pid;
@@ -137,7 +136,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
     } catch (err) {
       const e = coerceError(err);
       if (isNightshiftError(e, "PERMANENT"))
-        return await fail(a, record, events, "backend-error", e.message, undefined, t0);
+        return await fail(a, record, events, undefined, "backend-error", e.message, undefined, t0);
       return await retryLater(a, record, events, "backend-error", e.message);
     }
     events.emit({
@@ -174,18 +173,18 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       ...(finished.commit !== undefined ? { commit: finished.commit } : {}),
       ...(result.finalText !== undefined ? { summary: result.finalText.slice(0, 4000) } : {}),
     };
-    await record.update((r) => {
+    // Usage and session go into the same CAS write as the final state.
+    const branch = ws.branch;
+    const applyRun = (r: TaskRecord): void => {
       r.usage = result.usage;
-      if (result.sessionId)
-        r.session = {
-          backend: a.backendName,
-          id: result.sessionId,
-          ...(ws?.branch ? { branch: ws.branch } : {}),
-        };
-    });
+      if (result.sessionId) {
+        r.session = { backend: a.backendName, id: result.sessionId, ...(branch ? { branch } : {}) };
+      }
+    };
 
     if (why === "shutdown") {
       await record.transition("queued", {
+        patch: applyRun,
         reason: "interrupted",
         detail: "the executor shut down; the task will run again",
       });
@@ -198,6 +197,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         a,
         record,
         events,
+        applyRun,
         "cancelled",
         "cancelled",
         req?.message ?? `cancelled by ${req?.by ?? "request"}`,
@@ -210,6 +210,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         a,
         record,
         events,
+        applyRun,
         "timeout",
         `exceeded the ${Math.round(timeoutMs / 1000)} s time limit`,
         { ...base, outcome: "timeout" },
@@ -224,13 +225,14 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         a,
         record,
         events,
+        applyRun,
         "exit-code",
         detail,
         { ...base, outcome: "exit-code" },
         t0,
       );
     }
-    return await finish(a, record, events, "succeeded", undefined, undefined, base, t0);
+    return await finish(a, record, events, applyRun, "succeeded", undefined, undefined, base, t0);
   } catch (err) {
     if (isNightshiftError(err, "LEASE_LOST")) return abandon(coerceError(err).message);
     throw err;
@@ -241,10 +243,12 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
     a.force.removeEventListener("abort", onForce);
     ctx.running.delete(task.id);
     ctx.metrics.running.dec();
-    await events
+    // Not awaited: the final state is in the record already; the connection's drain on
+    // shutdown flushes what is still in flight.
+    void events
       .flush()
       .catch((err: unknown) => log.warn({ err }, "some task events were not published"));
-    if (ws) await removeWorkspace(ws).catch(() => undefined);
+    if (ws) void removeWorkspace(ws).catch(() => undefined);
   }
 }
 
@@ -259,6 +263,7 @@ async function finish(
   a: AttemptInput,
   record: AttemptRecord,
   events: Events,
+  applyRun: ((r: TaskRecord) => void) | undefined,
   state: "succeeded" | "cancelled" | "failed" | "blocked",
   reason: string | undefined,
   detail: string | undefined,
@@ -266,9 +271,9 @@ async function finish(
   t0: number,
 ): Promise<Outcome> {
   let delivered = result;
-  const current = await record.read();
   for (const sink of a.ctx.sinks) {
-    const preview = structuredClone(current);
+    const preview = structuredClone(record.current());
+    applyRun?.(preview);
     preview.state = state;
     if (delivered) preview.result = delivered;
     if (!sink.accepts(preview)) continue;
@@ -285,6 +290,7 @@ async function finish(
     reason,
     detail,
     patch: (r) => {
+      applyRun?.(r);
       if (result) r.result = result;
     },
   });
@@ -297,7 +303,7 @@ async function finish(
   const outcome = result?.outcome ?? reason ?? state;
   a.ctx.metrics.outcomes.inc({ backend: a.backendName, outcome });
   a.ctx.metrics.duration.observe({ backend: a.backendName, outcome }, (Date.now() - t0) / 1000);
-  a.log.info({ state, reason, detail, attempt: a.attempt }, `task ${state}`);
+  a.log.info({ state, reason, detail, attempt: record.attempt }, `task ${state}`);
   return ack();
 }
 
@@ -305,6 +311,7 @@ function fail(
   a: AttemptInput,
   record: AttemptRecord,
   events: Events,
+  applyRun: ((r: TaskRecord) => void) | undefined,
   reason: string,
   detail: string,
   result: TaskResult | undefined,
@@ -314,6 +321,7 @@ function fail(
     a,
     record,
     events,
+    applyRun,
     "failed",
     reason,
     detail,
@@ -330,7 +338,7 @@ async function retryLater(
   reason: string,
   detail: string,
 ): Promise<Outcome> {
-  a.log.warn({ reason, detail, attempt: a.attempt }, "attempt failed; will retry");
+  a.log.warn({ reason, detail, attempt: record.attempt }, "attempt failed; will retry");
   await record.transition("queued", { reason, detail });
   events.emit({ type: "state", state: "queued", reason, detail });
   events.emit({ type: "error", message: detail, code: reason });

@@ -2,7 +2,7 @@ import { BackendRegistry } from "@nightshift/agents";
 import { Consumers, DlqHeaders, NO_REPO_KEY, Streams, Subjects } from "@nightshift/contracts";
 import { runConsumer, type JsMsg } from "@nightshift/messaging";
 import type { ServiceDefinition } from "@nightshift/host";
-import { noneSandbox } from "@nightshift/sandbox";
+import { noneSandbox, startLauncher } from "@nightshift/sandbox";
 import { agentBaseEnv } from "./agent-env.ts";
 import { startCancelWatch } from "./cancel-watch.ts";
 import type { ExecutorContext, RunningTask } from "./context.ts";
@@ -39,6 +39,9 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
     async start(deps) {
       const { config, bus, log } = deps;
       const metrics = executorMetrics(deps.registry);
+      // Agents are started by a small helper process: cheap forks, an event loop that keeps
+      // serving NATS, and no agent outliving this executor (see libs/sandbox/launcher).
+      const launcher = await startLauncher();
       const cancels = await startCancelWatch(bus.kv.control, (err) =>
         log.error({ err }, "cancel watch ended"),
       );
@@ -47,7 +50,7 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         bus,
         config,
         backends: new BackendRegistry(config.backends),
-        sandbox: noneSandbox(),
+        sandbox: noneSandbox((spec) => launcher.spawn(spec)),
         log,
         instance: deps.instance,
         cancels,
@@ -104,7 +107,10 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
             lastPullError,
           }),
         },
-        done: consumer.done.finally(() => cancels.stop()),
+        done: consumer.done.finally(async () => {
+          cancels.stop();
+          await launcher.close();
+        }),
       };
     },
   };
