@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Consumers } from "@nightshift/contracts";
+import { Buckets, Consumers, ObjectStores, Streams } from "@nightshift/contracts";
 import { SERVICE_NAMES } from "@nightshift/host";
 import { NATS_AUTH_FILE, REPO_ROOT } from "../paths.ts";
 import { ADMIN_USER, passwordVariable, SERVICE_POLICIES } from "./policy.ts";
@@ -20,6 +20,29 @@ describe("NATS users and permissions", () => {
         p.consume.some((c) => c.consumer === consumer),
       );
       expect([consumer, owners.map(([u]) => u)]).toEqual([consumer, [expect.any(String)]]);
+    }
+  });
+
+  it("gives every bucket, object store and stream to some service (a new one needs a decision)", () => {
+    const policies = Object.values(SERVICE_POLICIES);
+    for (const bucket of Object.values(Buckets)) {
+      expect(
+        policies.some((p) => p.kv[bucket] !== undefined),
+        `bucket ${bucket}`,
+      ).toBe(true);
+    }
+    for (const store of Object.values(ObjectStores)) {
+      expect(
+        policies.some((p) => p.objects[store] === "write"),
+        `object store ${store}`,
+      ).toBe(true);
+    }
+    for (const stream of Object.values(Streams)) {
+      const used = policies.some(
+        (p) => p.read.includes(stream) || p.consume.some((c) => c.stream === stream),
+      );
+      // Dead letters are for operators, who use the admin user.
+      expect(used || stream === Streams.dlq, `stream ${stream} is read`).toBe(true);
     }
   });
 
