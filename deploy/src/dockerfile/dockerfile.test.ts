@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { COMMANDS } from "@nightshift/cli";
+import { SERVICE_NAMES } from "@nightshift/host";
+import { checkInvocation, nightshiftArgs } from "../checks/commands.ts";
+import { knownEnv, PLATFORM_ENV } from "../checks/known-env.ts";
 import { readComposeFile, resolveCompose } from "../compose/load.ts";
 import { ComposeFile } from "../compose/model.ts";
 import { buildTarget } from "../compose/outside.ts";
@@ -44,6 +48,21 @@ describe("deploy/Dockerfile", () => {
     const runtime = imageConfig(model, "nightshift");
     expect(runtime.chain.map((s) => s.name)).toEqual(["base", "nightshift"]);
     expect(runtime.entrypoint).toEqual(["/usr/bin/tini", "--", "nightshift"]);
+  });
+
+  it("runs only commands the CLI accepts and sets only variables nightshift reads", () => {
+    const model = parseDockerfile(text);
+    const known = knownEnv(REPO_ROOT);
+    for (const target of targets) {
+      const img = imageConfig(model, target);
+      const args = nightshiftArgs([...img.entrypoint, ...img.cmd]);
+      expect(args, target).toBeDefined();
+      const ctx = { commands: COMMANDS, services: SERVICE_NAMES, schedules: [] };
+      expect(checkInvocation({ where: `Dockerfile ${target}`, args: args! }, ctx)).toEqual([]);
+      for (const name of Object.keys(img.env)) {
+        expect(known.has(name) || name in PLATFORM_ENV, `${target}: ENV ${name}`).toBe(true);
+      }
+    }
   });
 
   it("adds git, bubblewrap and the agent CLIs at pinned versions to the executor image", () => {
