@@ -8,12 +8,13 @@ import { schedulerService } from "@nightshift/scheduler";
 /** Every service by name, built from the process environment where a service needs it. */
 export function serviceDefinitions(
   env: Readonly<Record<string, string | undefined>>,
+  cwd: string = process.cwd(),
 ): Record<ServiceName, ServiceDefinition> {
   return {
-    scheduler: schedulerService(),
+    scheduler: schedulerService({ env, cwd }),
     poller: pollerService(),
     "email-gateway": emailGatewayService(),
     executor: executorService({ env }),
-    notifier: notifierService(),
+    notifier: notifierService({ env }),
   };
 }

@@ -3,6 +3,7 @@ import { NightshiftError } from "@nightshift/errors";
 import type { Command } from "../command.ts";
 import { openClient } from "../connection.ts";
 import { recordLine, recordText } from "../format.ts";
+import { scheduleLines } from "../format-schedules.ts";
 
 export const status: Command = {
   name: "status",
@@ -40,6 +41,7 @@ export const status: Command = {
               (p) =>
                 `  ${p.service.padEnd(14)} ${p.state.padEnd(9)} ${p.instance}${p.http ? `  ${p.http}` : ""}`,
             )),
+        ...scheduleLines(s.scheduling),
         "running",
         ...(s.running.length === 0 ? ["  none"] : s.running.map((r) => `  ${recordLine(r)}`)),
         "waiting",

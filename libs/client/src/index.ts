@@ -10,3 +10,6 @@ export { listDeadLetters, redrive } from "./dlq.ts";
 export type { DeadLetter } from "./dlq.ts";
 export { systemStatus } from "./system-status.ts";
 export type { SystemStatus } from "./system-status.ts";
+export { pauseScheduling, resumeScheduling } from "./pause.ts";
+export { schedulesStatus } from "./schedules.ts";
+export type { ScheduleStatus, SchedulesStatus } from "./schedules.ts";

@@ -1,6 +1,7 @@
 import { Consumers, Presence, Streams, type TaskRecord } from "@nightshift/contracts";
 import type { Bus } from "@nightshift/messaging";
 import { listRecords } from "./records.ts";
+import { schedulesStatus, type SchedulesStatus } from "./schedules.ts";
 
 export interface SystemStatus {
   queue: { messages: number; pending: number; ackPending: number; waitingPulls: number };
@@ -9,15 +10,18 @@ export interface SystemStatus {
   running: TaskRecord[];
   waiting: TaskRecord[];
   services: Presence[];
+  /** Schedules with their next fire times and counters, and pause flags. */
+  scheduling: SchedulesStatus;
 }
 
 /** Queue depth, running and waiting tasks with reasons, and the live service instances. */
 export async function systemStatus(bus: Bus): Promise<SystemStatus> {
-  const [tasks, consumer, dlq, records] = await Promise.all([
+  const [tasks, consumer, dlq, records, scheduling] = await Promise.all([
     bus.jsm.streams.info(Streams.tasks),
     bus.jsm.consumers.info(Streams.tasks, Consumers.executor),
     bus.jsm.streams.info(Streams.dlq),
     listRecords(bus),
+    schedulesStatus(bus),
   ]);
   const services: Presence[] = [];
   for await (const key of await bus.kv.services.keys()) {
@@ -40,5 +44,6 @@ export async function systemStatus(bus: Bus): Promise<SystemStatus> {
     running: records.filter((r) => r.state === "running"),
     waiting: records.filter((r) => r.state === "waiting" || r.state === "queued"),
     services: services.sort((a, b) => a.service.localeCompare(b.service)),
+    scheduling,
   };
 }

@@ -64,4 +64,64 @@ backends:
 #     https://github.com/acme/web: 50
 #   perSourceDailyUsd:
 #     email: 5
+
+# Tasks on a clock. Any number of schedulers may run: one holds the leader lease and fires.
+# \`nightshift trigger <name>\` fires one slot by hand (what a Kubernetes CronJob runs);
+# \`nightshift pause|resume [--schedule name]\` stops and restarts firing.
+# schedules:
+#   nightly-deps:
+#     cron: "0 2 * * *"              # croner; with 6 fields the first is seconds
+#     timezone: Europe/Berlin        # IANA zone the expression is read in (default UTC)
+#     enabled: true
+#     jitter: 5m                     # each fire is delayed by a stable amount up to this
+#     missed: skip                   # fires due while no scheduler ran: skip, or run-once
+#     grace: 5m                      # a fire this late after a restart or hand-over still runs
+#     gate:                          # a cheap check first: no pass, no task, no tokens spent
+#       type: command                # exit code 0 means there is work
+#       command: test -s /srv/queue/pending.txt
+#       timeout: 30s
+#       # cwd: /srv/queue
+#       # or: type: github-issues, repo: acme/web, label: nightshift (GITHUB_TOKEN, GITHUB_API_URL)
+#     task:
+#       prompt: Update the dependencies and fix what breaks.
+#       # card: { goal: ..., acceptance: [...] }   # instead of or as well as the prompt
+#       repo: https://github.com/acme/web.git
+#       base: main
+#       backend: shell
+#       # model: claude-sonnet-4-5
+#       mode: autonomous             # or supervised
+#       limits: { timeout: 30m, maxTurns: 50, maxCostUsd: 5 }
+#       labels: { team: web }
+
+# Telling people what happened. A rule sends matching events to its channels.
+# notifier:
+#   progressInterval: 5m           # progress of one task is coalesced to one message per interval
+#   retryDelay: 5s                 # a failing channel is retried after this, doubling ...
+#   retryMaxDelay: 10m             # ... up to this
+#   maxAttempts: 10                # then that channel gives up on that notification
+#   taskUrl: https://nightshift.example.com/tasks/{taskId}
+#   channels:
+#     team:
+#       type: slack                  # incoming webhook, URL from SLACK_WEBHOOK_URL
+#       webhookUrlEnv: SLACK_WEBHOOK_URL
+#       timeout: 10s
+#     ci:
+#       type: webhook                # JSON POST, X-Nightshift-Signature: sha256=HMAC(secret, "<timestamp>.<body>")
+#       url: https://ci.example.com/hooks/nightshift
+#       secretEnv: NIGHTSHIFT_WEBHOOK_SECRET
+#     oncall:
+#       type: email                  # sent by the email gateway
+#       to: [oncall@example.com]
+#     threads:
+#       type: source                 # a comment in the task's own GitHub or Linear thread
+#   rules:
+#     - channels: [team, ci]         # by default: succeeded, failed, blocked, cancelled, escalation
+#     - channels: [oncall]
+#       on: [failed, blocked, escalation]
+#       sources: [schedule]
+#       schedules: [nightly-deps]
+#       repos: [acme/web]
+#     - channels: [threads]
+#       on: [running, round, succeeded, failed, blocked]
+#       sources: [github, linear]
 `;

@@ -10,6 +10,20 @@ export { HttpConfig } from "./sections/http.ts";
 export { LogConfig } from "./sections/log.ts";
 export { ExecutorConfig } from "./sections/executor.ts";
 export { BackendConfig, BackendsConfig, CommandBackendConfig } from "./sections/backends.ts";
+export {
+  SchedulesConfig,
+  ScheduleConfig,
+  ScheduleTaskTemplate,
+  ScheduleGate,
+  CommandGate,
+  GithubIssuesGate,
+} from "./sections/schedules.ts";
+export {
+  NotifierConfig,
+  ChannelConfig,
+  NotificationRule,
+  NotificationEventName,
+} from "./sections/notifier.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";
 export { PromptsConfig, PROMPT_PLACEHOLDERS } from "./sections/prompts.ts";
 export { BudgetsConfig } from "./sections/budgets.ts";
