@@ -79,3 +79,13 @@ export function scheduleNames(config: object): string[] {
   }
   return s !== null && typeof s === "object" ? Object.keys(s) : [];
 }
+
+/**
+ * The NATS user a command line runs as in a deployment: a service as itself, `trigger` as the
+ * scheduler (it fires a schedule as the scheduler does), everything else as the admin user.
+ */
+export function natsUserFor(args: readonly string[], admin: string): string {
+  if (args[0] === "service" && args[1] !== undefined) return args[1];
+  if (args[0] === "trigger") return "scheduler";
+  return admin;
+}

@@ -20,13 +20,26 @@ function sources(dir: string): string[] {
   return out;
 }
 
+/** Variables a config names in keys ending in `Env` (a channel's `webhookUrlEnv` …). */
+function namedByConfig(node: unknown, out: Set<string>): void {
+  if (Array.isArray(node)) for (const v of node) namedByConfig(v, out);
+  else if (node !== null && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if (k.endsWith("Env") && typeof v === "string") out.add(v);
+      else namedByConfig(v, out);
+    }
+  }
+}
+
 /**
  * Every environment variable nightshift reads: the secrets schema, the variables that
- * override config keys, and every `env["NAME"]` / `env.NAME` in the sources of the libraries,
- * services and CLI. A deployment that sets anything else sets something nothing reads.
+ * override config keys, the variables the given configs name, and every `env["NAME"]` /
+ * `env.NAME` in the sources of the libraries, services and CLI. A deployment that sets
+ * anything else sets something nothing reads.
  */
-export function knownEnv(repo: string): Set<string> {
+export function knownEnv(repo: string, configs: readonly object[] = []): Set<string> {
   const names = new Set<string>([...Object.keys(Secrets.shape), ...Object.keys(ENV_OVERRIDES)]);
+  for (const c of configs) namedByConfig(c, names);
   const roots = ["libs", "services"].flatMap((d) =>
     readdirSync(join(repo, d)).map((pkg) => join(repo, d, pkg, "src")),
   );

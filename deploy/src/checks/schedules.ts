@@ -1,6 +1,7 @@
 export interface ScheduleSpec {
   cron?: string;
   timezone?: string;
+  enabled?: boolean;
 }
 
 /** Schedules of a parsed config by name, whatever else the `schedules` section holds. */
@@ -19,6 +20,7 @@ export interface CronJobView {
   timeZone: string | undefined;
   concurrencyPolicy: string | undefined;
   startingDeadlineSeconds: number | undefined;
+  suspend: boolean | undefined;
 }
 
 /** The names listed after "Scheduler-driven schedules (no CronJob):" in a runbook. */
@@ -86,6 +88,11 @@ export function scheduleCoverage(opts: {
     if ((s.timezone ?? "UTC") !== (cj.timeZone ?? "UTC")) {
       problems.push(
         `CronJob ${cj.name} runs in ${cj.timeZone ?? "UTC"}, schedule ${name} in ${s.timezone ?? "UTC"}`,
+      );
+    }
+    if ((cj.suspend ?? false) !== (s.enabled === false)) {
+      problems.push(
+        `CronJob ${cj.name} is ${cj.suspend === true ? "" : "not "}suspended, schedule ${name} is ${s.enabled === false ? "disabled" : "enabled"}`,
       );
     }
     if (cj.concurrencyPolicy !== "Forbid")

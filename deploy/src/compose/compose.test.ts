@@ -111,13 +111,15 @@ describe("docker-compose.yml runs nightshift as the CLI and config define it", (
   });
 
   it("sets only environment variables nightshift reads", () => {
-    const known = knownEnv(REPO_ROOT);
+    const known = knownEnv(REPO_ROOT, [mountedConfig]);
     for (const o of ours) {
       for (const key of [...Object.keys(o.svc.environment), ...Object.keys(o.img.env)]) {
         expect(known.has(key) || key in PLATFORM_ENV, `${o.name}: ${key}`).toBe(true);
       }
     }
     expect(known.has("NOT_A_NIGHTSHIFT_VARIABLE")).toBe(false);
+    const channel = { notifier: { channels: { ci: { secretEnv: "CI_HOOK_SECRET" } } } };
+    expect(knownEnv(REPO_ROOT, [channel]).has("CI_HOOK_SECRET")).toBe(true);
   });
 
   it("mounts a valid nightshift.yml where the image looks for it", () => {

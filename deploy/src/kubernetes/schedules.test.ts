@@ -26,6 +26,7 @@ function view(o: K8sObject): CronJobView {
     timeZone: spec["timeZone"] as string | undefined,
     concurrencyPolicy: spec["concurrencyPolicy"] as string | undefined,
     startingDeadlineSeconds: spec["startingDeadlineSeconds"] as number | undefined,
+    suspend: spec["suspend"] as boolean | undefined,
   };
 }
 
@@ -54,6 +55,7 @@ describe("scheduleCoverage", () => {
     timeZone: "Europe/Berlin",
     concurrencyPolicy: "Forbid",
     startingDeadlineSeconds: 300,
+    suspend: undefined,
   };
 
   it("accepts a schedule with a matching CronJob, or documented as scheduler-driven", () => {
@@ -90,6 +92,7 @@ describe("scheduleCoverage", () => {
       timeZone: undefined,
       concurrencyPolicy: "Allow",
       startingDeadlineSeconds: undefined,
+      suspend: true,
     };
     expect(
       scheduleCoverage({
@@ -98,7 +101,7 @@ describe("scheduleCoverage", () => {
         cronJobs: [drifted],
         schedulerDriven: [],
       }),
-    ).toHaveLength(4);
+    ).toHaveLength(5);
     expect(
       scheduleCoverage({ configs: {}, runsWith: {}, cronJobs: [job], schedulerDriven: ["gone"] }),
     ).toEqual([

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { COMMANDS } from "@nightshift/cli";
 import { parseConfig } from "@nightshift/config";
 import { SERVICE_NAMES } from "@nightshift/host";
-import { checkInvocation, nightshiftArgs, scheduleNames } from "../checks/commands.ts";
+import { checkInvocation, natsUserFor, nightshiftArgs, scheduleNames } from "../checks/commands.ts";
 import { knownEnv, PLATFORM_ENV } from "../checks/known-env.ts";
 import { readComposeFile, resolveCompose } from "../compose/load.ts";
 import { ComposeFile } from "../compose/model.ts";
@@ -38,7 +38,6 @@ const targetOfImage = new Map(
     return t === undefined || s.image === undefined ? [] : [[s.image.split(":")[0] as string, t]];
   }),
 );
-const known = knownEnv(REPO_ROOT);
 
 function imageOf(c: Container): ImageConfig {
   const name = (c.image ?? "")
@@ -61,6 +60,7 @@ type Sec = Record<string, unknown> | undefined;
 describe.each(overlays())("k8s/overlays/%s", (overlay) => {
   const objects = buildOverlay(overlay);
   const config = clusterConfig(objects);
+  const known = knownEnv(REPO_ROOT, [config]);
   const ours = workloads(objects).flatMap((o) =>
     containersOf(o)
       .filter(isNightshiftContainer)
@@ -189,7 +189,7 @@ describe.each(overlays())("k8s/overlays/%s", (overlay) => {
 
   it("gives each service its own NATS user, with its password from the nats-users Secret", () => {
     for (const { o, c, args } of ours) {
-      const user = args[0] === "service" ? (args[1] as string) : ADMIN_USER;
+      const user = natsUserFor(args, ADMIN_USER);
       expect(literalEnv(c)["NATS_USER"], o.metadata.name).toBe(user);
       const pw = c.env?.find((e) => e.name === "NATS_PASSWORD")?.valueFrom?.["secretKeyRef"];
       expect(pw?.["key"], o.metadata.name).toBe(passwordVariable(user));

@@ -105,6 +105,7 @@ export const SERVICE_POLICIES: Record<string, UserPolicy> = {
       [Buckets.cursors]: "write",
       [Buckets.control]: "read",
       [Buckets.services]: "write",
+      [Buckets.notifications]: "write",
     },
     objects: { [ObjectStores.artifacts]: "read" },
   },
