@@ -26,7 +26,7 @@ const mountedConfig = loadConfig({ path: join(REPO_ROOT, "nightshift.yml"), env:
 
 /** The compose services built from deploy/Dockerfile, with the argv their containers run. */
 const ours = Object.entries(compose.services).flatMap(([name, svc]) => {
-  const target = buildTarget(compose, name);
+  const target = buildTarget(compose, name, dockerfile);
   if (target === undefined) return [];
   const img = imageConfig(dockerfile, target);
   const full = [...(argv(svc.entrypoint) ?? img.entrypoint), ...(argv(svc.command) ?? img.cmd)];

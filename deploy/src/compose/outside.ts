@@ -30,10 +30,18 @@ export interface OutsideOptions {
   passThrough: Readonly<Record<string, string | undefined>>;
 }
 
-/** The docker-compose build target of a service, when its image is built here. */
-export function buildTarget(compose: ComposeFile, service: string): string | undefined {
+/**
+ * The Dockerfile stage a compose service's image is built from (the last stage when the
+ * service names no target, as `docker build` does); undefined for images built elsewhere.
+ */
+export function buildTarget(
+  compose: ComposeFile,
+  service: string,
+  dockerfile: DockerfileModel,
+): string | undefined {
   const b = compose.services[service]?.build;
-  return b === undefined ? undefined : (b.target ?? "nightshift");
+  if (b === undefined) return undefined;
+  return b.target ?? dockerfile.stages.at(-1)?.name;
 }
 
 function exposedPorts(img: ImageConfig): number[] {
@@ -54,7 +62,7 @@ export function planOutside(service: string, o: OutsideOptions): OutsideProcess 
   const svc = o.compose.services[service];
   if (svc === undefined) throw new Error(`no service ${service}`);
   const fsRoot = join(o.root, "containers", service);
-  const target = buildTarget(o.compose, service);
+  const target = buildTarget(o.compose, service, o.dockerfile);
   const img = target === undefined ? undefined : imageConfig(o.dockerfile, target);
   const hostOf = (m: Mount): string => {
     if (m.kind === "volume") return join(o.root, "volumes", m.source as string);

@@ -20,7 +20,11 @@ const compose = ComposeFile.parse(
 );
 /** The images compose runs: the build targets of its services. */
 const targets = [
-  ...new Set(Object.keys(compose.services).flatMap((s) => buildTarget(compose, s) ?? [])),
+  ...new Set(
+    Object.keys(compose.services).flatMap(
+      (s) => buildTarget(compose, s, parseDockerfile(text)) ?? [],
+    ),
+  ),
 ];
 
 function rules(dockerfile: string): string[] {

@@ -34,7 +34,7 @@ const compose = ComposeFile.parse(
 /** Image name → the Dockerfile target it is built from, as docker-compose.yml builds them. */
 const targetOfImage = new Map(
   Object.entries(compose.services).flatMap(([name, s]) => {
-    const t = buildTarget(compose, name);
+    const t = buildTarget(compose, name, dockerfile);
     return t === undefined || s.image === undefined ? [] : [[s.image.split(":")[0] as string, t]];
   }),
 );
