@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { approve, reject } from "./approve.ts";
 import { cancel } from "./cancel.ts";
 import { config } from "./config.ts";
 import { dlq } from "./dlq.ts";
@@ -21,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
   status,
   logs,
   cancel,
+  approve,
+  reject,
   dlq,
   trigger,
   pause,

@@ -124,4 +124,13 @@ backends:
 #     - channels: [threads]
 #       on: [running, round, succeeded, failed, blocked]
 #       sources: [github, linear]
+
+# HTTP API and dashboard (\`nightshift service api\`, and part of \`nightshift up\`), served on
+# the http address above: /api/v1/..., /api/openapi.json, /dashboard/. Bearer tokens come
+# from NIGHTSHIFT_API_TOKENS ("name:token,..."); without any the API is off, except under
+# \`nightshift up\` on a loopback address.
+api:
+  maxBodyBytes: 262144           # larger request bodies are refused with 413
+  sampleInterval: 5s             # queue depth / dispatch latency sampling for the charts
+  samples: 720                   # samples kept (one hour at 5s)
 `;

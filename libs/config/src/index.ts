@@ -24,6 +24,7 @@ export {
   NotificationRule,
   NotificationEventName,
 } from "./sections/notifier.ts";
+export { ApiConfig } from "./sections/api.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";
 export { PromptsConfig, PROMPT_PLACEHOLDERS } from "./sections/prompts.ts";
 export { BudgetsConfig } from "./sections/budgets.ts";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ApiConfig } from "./sections/api.ts";
 import { BackendsConfig } from "./sections/backends.ts";
 import { BudgetsConfig } from "./sections/budgets.ts";
 import { ExecutorConfig } from "./sections/executor.ts";
@@ -21,6 +22,7 @@ export const NightshiftConfig = z
     notifier: NotifierConfig.default(NotifierConfig.parse({})),
     prompts: PromptsConfig.default(PromptsConfig.parse({})),
     budgets: BudgetsConfig.default(BudgetsConfig.parse({})),
+    api: ApiConfig.default(ApiConfig.parse({})),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;

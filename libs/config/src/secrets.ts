@@ -22,6 +22,8 @@ export const Secrets = z.object({
   SMTP_PASSWORD: optional,
   SLACK_WEBHOOK_URL: optional,
   NIGHTSHIFT_API_TOKENS: optional,
+  /** The token the CLI sends when it talks to the API (`NIGHTSHIFT_API_URL`). */
+  NIGHTSHIFT_API_TOKEN: optional,
 });
 export type Secrets = z.infer<typeof Secrets>;
 
