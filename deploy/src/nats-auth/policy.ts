@@ -20,6 +20,8 @@ export interface UserPolicy {
   consume: { stream: Stream; consumer: Consumer; filter?: string }[];
   /** Streams it reads with ordered consumers or direct gets (event tails). */
   read: Stream[];
+  /** Streams it deletes single messages from (a redriven dead letter). */
+  remove?: Stream[];
   /** KV buckets: `write` includes reading. */
   kv: Partial<Record<Bucket, Access>>;
   objects: Partial<Record<ObjectStore, Access>>;
@@ -106,6 +108,22 @@ export const SERVICE_POLICIES: Record<string, UserPolicy> = {
       [Buckets.control]: "read",
       [Buckets.services]: "write",
       [Buckets.notifications]: "write",
+    },
+    objects: { [ObjectStores.artifacts]: "read" },
+  },
+  api: {
+    // What an operator does through the HTTP API: submit, cancel, approve, pause, redrive,
+    // read records, events, dead letters, schedules, spend and the services' presence.
+    publish: [...producer.publish],
+    consume: [],
+    read: [Streams.events, Streams.dlq],
+    remove: [Streams.dlq],
+    kv: {
+      ...producer.kv,
+      [Buckets.control]: "write",
+      [Buckets.cursors]: "read",
+      [Buckets.budgets]: "read",
+      [Buckets.services]: "write",
     },
     objects: { [ObjectStores.artifacts]: "read" },
   },

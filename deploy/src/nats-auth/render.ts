@@ -59,6 +59,7 @@ export function subjectPermissions(
     pub.add(`$JS.ACK.${stream}.${consumer}.>`);
   }
   for (const stream of p.read) for (const s of streamReads(stream)) pub.add(s);
+  for (const stream of p.remove ?? []) pub.add(`${API}.STREAM.MSG.DELETE.${stream}`);
   for (const [bucket, access] of Object.entries(p.kv)) {
     for (const s of streamReads(`KV_${bucket}`)) pub.add(s);
     if (access === "write") pub.add(`$KV.${bucket}.>`);
