@@ -32,6 +32,15 @@ executor:
   busyDelay: 5s                  # how soon a task whose repository is busy is looked at again
   drainTimeout: 30s              # on shutdown, time given to running tasks
 
+# Git workspaces: one bare mirror per repository, a clone of it per task (under
+# executor.workspaces) on branch nightshift/<taskId>.
+workspace:
+  # mirrors: /var/lib/mirrors    # shared by a repository's tasks; default <executor.workspaces>/.mirrors
+  ttl: 24h                       # a workspace whose executor is gone is removed after this idle time
+  sweepInterval: 10m             # how often finished and stale workspaces are looked for
+  quota: 10GiB                   # disk per workspace (KB/MB/GB or KiB/MiB/GiB); over it the task stops
+  quotaInterval: 15s             # how often a running task's workspace is measured
+
 # Agent backends, by name. Tasks pick one with --backend.
 backends:
   # Runs the prompt as a shell script in the workspace: for trying things out.

@@ -5,10 +5,12 @@ export type { ConfigIssue } from "./config-error.ts";
 export { NightshiftConfig } from "./schema.ts";
 export { Secrets, secretValues } from "./secrets.ts";
 export { duration, parseDuration } from "./duration.ts";
+export { size, parseSize } from "./size.ts";
 export { NatsConfig } from "./sections/nats.ts";
 export { HttpConfig } from "./sections/http.ts";
 export { LogConfig } from "./sections/log.ts";
 export { ExecutorConfig } from "./sections/executor.ts";
+export { WorkspaceConfig } from "./sections/workspace.ts";
 export { BackendConfig, BackendsConfig, CommandBackendConfig } from "./sections/backends.ts";
 export {
   SchedulesConfig,

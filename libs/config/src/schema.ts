@@ -9,6 +9,7 @@ import { NatsConfig } from "./sections/nats.ts";
 import { NotifierConfig } from "./sections/notifier.ts";
 import { SchedulesConfig } from "./sections/schedules.ts";
 import { PromptsConfig } from "./sections/prompts.ts";
+import { WorkspaceConfig } from "./sections/workspace.ts";
 
 /** The whole of `nightshift.yml`. Unknown keys are errors: a setting either works or does not exist. */
 export const NightshiftConfig = z
@@ -17,6 +18,7 @@ export const NightshiftConfig = z
     http: HttpConfig.default(HttpConfig.parse({})),
     log: LogConfig.default(LogConfig.parse({})),
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
+    workspace: WorkspaceConfig.default(WorkspaceConfig.parse({})),
     backends: BackendsConfig.default({}),
     schedules: SchedulesConfig.default({}),
     notifier: NotifierConfig.default(NotifierConfig.parse({})),

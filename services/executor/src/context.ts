@@ -3,6 +3,7 @@ import type { NightshiftConfig } from "@nightshift/config";
 import type { Bus } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
 import type { Sandbox } from "@nightshift/sandbox";
+import type { KnownSecret, Workspaces } from "@nightshift/workspace";
 import type { CancelWatch } from "./cancel-watch.ts";
 import type { ExecutorMetrics } from "./metrics.ts";
 import type { ResultSink } from "./result-sink.ts";
@@ -32,6 +33,10 @@ export interface ExecutorContext {
   running: Map<string, RunningTask>;
   /** Deliver results outside NATS (pull requests, comments) before a task is finalised. */
   sinks: readonly ResultSink[];
+  /** Repository mirrors and per-task workspaces. */
+  workspaces: Workspaces;
+  /** The executor's secrets: no push may contain their values. */
+  secrets: readonly KnownSecret[];
 }
 
 export type { AgentBackend };

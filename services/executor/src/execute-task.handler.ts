@@ -64,8 +64,14 @@ export function createTaskHandler(
       if (!stored) return retry("task record could not be created", 1_000);
     }
     const record = stored.record;
+    // An earlier attempt may have left its workspace here for a retry that will not come.
+    const discardWorkspace = (): Promise<unknown> =>
+      ctx.workspaces
+        .discard(task.id)
+        .catch((err: unknown) => log.warn({ err }, "workspace not removed; the sweeper will"));
     if (isTerminal(record.state)) {
       log.info({ state: record.state }, "task already finished: delivery acknowledged");
+      await discardWorkspace();
       return ack();
     }
 
@@ -79,6 +85,7 @@ export function createTaskHandler(
       );
       pre.emit({ type: "state", state: to, reason, detail });
       await pre.flush().catch(() => undefined);
+      await discardWorkspace();
     };
 
     if (cancel) {

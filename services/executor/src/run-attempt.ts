@@ -1,6 +1,6 @@
 import type { AgentBackend, AgentRunResult } from "@nightshift/agents";
-import type { Task, TaskRecord, TaskResult } from "@nightshift/contracts";
-import { coerceError, isNightshiftError } from "@nightshift/errors";
+import { isTerminal, type Task, type TaskRecord, type TaskResult } from "@nightshift/contracts";
+import { coerceError, isNightshiftError, type PermanentError } from "@nightshift/errors";
 import {
   abandon,
   ack,
@@ -12,14 +12,15 @@ import {
   type StoredRecord,
 } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
-import {
-  finishWorkspace,
-  prepareWorkspace,
-  removeWorkspace,
-  type FinishResult,
-  type Workspace,
-} from "@nightshift/workspace";
+import type { Workspace } from "@nightshift/workspace";
 import type { ExecutorContext } from "./context.ts";
+import {
+  cleanUpWorkspace,
+  deliverWork,
+  describeWorkspace,
+  type Delivery,
+} from "./attempt-workspace.ts";
+import { formatBytes, watchQuota, type QuotaWatch } from "./disk-quota.ts";
 import { AttemptRecord } from "./fenced-record.ts";
 
 export interface AttemptInput {
@@ -36,7 +37,7 @@ export interface AttemptInput {
 }
 
 /** Why a run was stopped from outside. */
-type StopReason = "timeout" | "cancelled" | "lease-lost" | "shutdown";
+type StopReason = "timeout" | "cancelled" | "lease-lost" | "shutdown" | "disk-quota";
 
 /**
  * Runs one attempt: workspace, agent, heartbeats, limits, then commits and pushes what
@@ -95,22 +96,34 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
   a.force.addEventListener("abort", onForce, { once: true });
 
   let ws: Workspace | undefined;
+  let quota: QuotaWatch | undefined;
   try {
     try {
-      ws = await prepareWorkspace({
-        root: cfg.executor.workspaces,
-        taskId: task.id,
-        repo: task.repo,
-      });
+      ws = await ctx.workspaces.prepare({ taskId: task.id, attempt, repo: task.repo });
     } catch (err) {
-      return await retryLater(a, record, events, "workspace", coerceError(err).message);
+      const e = coerceError(err);
+      if (isNightshiftError(e, "PERMANENT"))
+        return await fail(
+          a,
+          record,
+          events,
+          undefined,
+          (e as PermanentError).reason,
+          e.message,
+          undefined,
+          t0,
+        );
+      return await retryLater(a, record, events, "workspace", e.message);
     }
-    if (ws.branch)
-      events.emit({
-        type: "log",
-        level: "info",
-        message: `workspace ready on branch ${ws.branch}`,
-      });
+    if (ws.branch) events.emit({ type: "log", level: "info", message: describeWorkspace(ws) });
+    quota = watchQuota(
+      ctx.workspaces,
+      ws,
+      cfg.workspace.quota,
+      cfg.workspace.quotaInterval,
+      () => halt("disk-quota"),
+      (err) => log.warn({ err: coerceError(err) }, "workspace measurement failed"),
+    );
 
     let result: AgentRunResult;
     try {
@@ -146,31 +159,35 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       exitCode: result.exitCode,
       signal: result.signal,
     });
+    quota.stop();
     const why = stop.signal.aborted ? (stop.signal.reason as StopReason) : undefined;
     if (why === "lease-lost") return abandon("lease lost");
 
-    let finished: FinishResult;
-    try {
-      finished = await finishWorkspace(
-        ws,
-        `nightshift: ${firstLine(task.prompt)}\n\nTask: ${task.id}\nAttempt: ${attempt}`,
-      );
-    } catch (err) {
-      return await retryLater(a, record, events, "push-failed", coerceError(err).message);
-    }
-    if (finished.pushed)
-      events.emit({
-        type: "log",
-        level: "info",
-        message: `pushed ${ws.branch} at ${finished.commit}`,
-      });
+    // Over its disk quota the work is suspect (it is what filled the disk): nothing is pushed.
+    const delivery: Delivery =
+      why === "disk-quota"
+        ? { kind: "delivered", pushed: false }
+        : await deliverWork(
+            ctx.workspaces,
+            ws,
+            `nightshift: ${firstLine(task.prompt)}\n\nTask: ${task.id}\nAttempt: ${attempt}`,
+            ctx.secrets,
+          );
+    if (delivery.kind === "failed")
+      return await retryLater(a, record, events, "push-failed", delivery.detail);
+    for (const warning of delivery.facts?.warnings ?? [])
+      events.emit({ type: "log", level: "warn", message: warning });
+    const pushed = delivery.kind === "delivered" && delivery.pushed;
+    const commit = delivery.kind === "delivered" ? delivery.commit : undefined;
+    if (pushed)
+      events.emit({ type: "log", level: "info", message: `pushed ${ws.branch} at ${commit}` });
     const base: TaskResult = {
       outcome: "succeeded",
-      pushed: finished.pushed,
+      pushed,
       exitCode: result.exitCode,
       signal: result.signal,
       ...(ws.branch !== undefined ? { branch: ws.branch } : {}),
-      ...(finished.commit !== undefined ? { commit: finished.commit } : {}),
+      ...(commit !== undefined ? { commit } : {}),
       ...(result.finalText !== undefined ? { summary: result.finalText.slice(0, 4000) } : {}),
     };
     // Usage and session go into the same CAS write as the final state.
@@ -182,6 +199,31 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       }
     };
 
+    if (why === "disk-quota") {
+      const used = quota.used() ?? 0;
+      return await fail(
+        a,
+        record,
+        events,
+        applyRun,
+        "disk-quota",
+        `the workspace used ${formatBytes(used)}, over its ${formatBytes(cfg.workspace.quota)} quota; nothing was pushed`,
+        { ...base, outcome: "disk-quota" },
+        t0,
+      );
+    }
+    if (delivery.kind === "refused") {
+      return await fail(
+        a,
+        record,
+        events,
+        applyRun,
+        delivery.reason,
+        delivery.detail,
+        { ...base, outcome: delivery.reason },
+        t0,
+      );
+    }
     if (why === "shutdown") {
       await record.transition("queued", {
         patch: applyRun,
@@ -232,15 +274,30 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         t0,
       );
     }
+    if (delivery.kind === "delivered" && delivery.facts?.noop === true) {
+      return await fail(
+        a,
+        record,
+        events,
+        applyRun,
+        "noop",
+        "the agent exited 0 without committing or changing anything",
+        { ...base, outcome: "noop" },
+        t0,
+      );
+    }
     return await finish(a, record, events, applyRun, "succeeded", undefined, undefined, base, t0);
   } catch (err) {
     if (isNightshiftError(err, "LEASE_LOST")) return abandon(coerceError(err).message);
     throw err;
   } finally {
+    quota?.stop();
     clearInterval(heartbeat);
     clearTimeout(timer);
     offCancel();
     a.force.removeEventListener("abort", onForce);
+    // Not awaited either: the task's lock orders it before any next attempt's preparation.
+    if (ws) void cleanUpWorkspace(ctx.workspaces, ws, isTerminal(record.current().state), log);
     ctx.running.delete(task.id);
     ctx.metrics.running.dec();
     // Not awaited: the final state is in the record already; the connection's drain on
@@ -248,7 +305,6 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
     void events
       .flush()
       .catch((err: unknown) => log.warn({ err }, "some task events were not published"));
-    if (ws) void removeWorkspace(ws).catch(() => undefined);
   }
 }
 

@@ -9,6 +9,7 @@ import type { ExecutorContext, RunningTask } from "./context.ts";
 import { createTaskHandler } from "./execute-task.handler.ts";
 import { executorMetrics } from "./metrics.ts";
 import type { ResultSink } from "./result-sink.ts";
+import { knownSecrets, startWorkspaces } from "./workspaces.ts";
 
 /** `tasks.run.<repoKey>` → `dlq.tasks.<repoKey>`. */
 export function taskDlqSubject(msg: JsMsg): string {
@@ -46,6 +47,7 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         log.error({ err }, "cancel watch ended"),
       );
       const running = new Map<string, RunningTask>();
+      const ws = startWorkspaces(deps, () => new Set(running.keys()));
       const ctx: ExecutorContext = {
         bus,
         config,
@@ -58,6 +60,8 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         agentEnv: agentBaseEnv(opts.env),
         running,
         sinks: opts.sinks ?? [],
+        workspaces: ws.workspaces,
+        secrets: knownSecrets(deps.secrets),
       };
       let pullErrors = 0;
       let lastPullError: string | undefined;
@@ -105,9 +109,11 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
             running: [...running.values()],
             pullErrors,
             lastPullError,
+            workspaces: ws.lastSweep(),
           }),
         },
         done: consumer.done.finally(async () => {
+          ws.stop();
           cancels.stop();
           await launcher.close();
         }),
