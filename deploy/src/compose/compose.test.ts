@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
-import { join, posix } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "@nightshift/cli";
 import { loadConfig } from "@nightshift/config";
 import { SERVICE_NAMES } from "@nightshift/host";
 import { checkInvocation, nightshiftArgs, scheduleNames } from "../checks/commands.ts";
 import { knownEnv, PLATFORM_ENV } from "../checks/known-env.ts";
+import { statePaths } from "../checks/state-paths.ts";
 import { imageConfig, parseDockerfile } from "../dockerfile/model.ts";
 import { ADMIN_USER, passwordVariable, SERVICE_POLICIES } from "../nats-auth/policy.ts";
 import { REPO_ROOT } from "../paths.ts";
@@ -181,13 +182,11 @@ describe("docker-compose.yml runs nightshift as the CLI and config define it", (
     const targets = mounts(ex!.svc)
       .filter((m) => m.kind !== "bind")
       .map((m) => m.target);
-    // Every relative path in the executor's config (workspaces, mirrors …) is state.
-    const paths = Object.values(mountedConfig.executor).filter(
-      (v): v is string => typeof v === "string" && v.startsWith(".nightshift/"),
-    );
+    const paths = statePaths(mountedConfig, ex!.img.workdir);
     expect(paths.length).toBeGreaterThan(0);
-    for (const p of paths) {
-      const abs = posix.join(ex!.img.workdir, p);
+    const elsewhere = { executor: { workspaces: "./ws" }, workspace: { mirrors: "/srv/mirrors" } };
+    expect(statePaths(elsewhere, "/w")).toEqual(["/w/ws", "/srv/mirrors"]);
+    for (const abs of paths) {
       expect(
         targets.some((t) => abs === t || abs.startsWith(`${t}/`)),
         `${abs} is on a volume`,

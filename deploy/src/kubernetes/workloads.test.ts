@@ -7,6 +7,7 @@ import { parseConfig } from "@nightshift/config";
 import { SERVICE_NAMES } from "@nightshift/host";
 import { checkInvocation, natsUserFor, nightshiftArgs, scheduleNames } from "../checks/commands.ts";
 import { knownEnv, PLATFORM_ENV } from "../checks/known-env.ts";
+import { statePaths } from "../checks/state-paths.ts";
 import { readComposeFile, resolveCompose } from "../compose/load.ts";
 import { ComposeFile } from "../compose/model.ts";
 import { buildTarget } from "../compose/outside.ts";
@@ -161,12 +162,7 @@ describe.each(overlays())("k8s/overlays/%s", (overlay) => {
       const writable = (p: string) =>
         mounts.some((m) => p === m.mountPath || p.startsWith(`${m.mountPath}/`));
       const paths = [img.env["HOME"] ?? "", img.workdir, "/tmp"];
-      if (o.metadata.name === "executor") {
-        for (const v of Object.values(config.executor)) {
-          if (typeof v === "string" && v.startsWith(".nightshift/"))
-            paths.push(posix.join(img.workdir, v));
-        }
-      }
+      if (o.metadata.name === "executor") paths.push(...statePaths(config, img.workdir));
       for (const p of paths) expect(writable(p), `${o.metadata.name}: ${p}`).toBe(true);
       const cfg = (c["volumeMounts"] as { mountPath: string }[]).find(
         (m) => posix.join(m.mountPath, "nightshift.yml") === img.env["NIGHTSHIFT_CONFIG"],
