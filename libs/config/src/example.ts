@@ -47,11 +47,58 @@ backends:
   shell:
     type: command
     argv: ["sh", "-c", "{prompt}"]
-  # Any agent CLI by argv template; {prompt} {taskId} {workspace} {model} are replaced.
+  # Any agent CLI by argv template; {prompt} {taskId} {workspace} {model} {maxTurns} are replaced.
   echo:
     type: command
     argv: ["sh", "-c", "cat > AGENT_NOTES.md"]
     prompt: stdin                # the prompt goes to the agent's stdin
+  # Claude Code (npm i -g @anthropic-ai/claude-code); needs ANTHROPIC_API_KEY
+  # (or CLAUDE_CODE_OAUTH_TOKEN with credential: CLAUDE_CODE_OAUTH_TOKEN).
+  # claude:
+  #   type: claude-code
+  #   model: claude-sonnet-4-5
+  #   maxTurns: 50               # for tasks that set none
+  #   permissionMode: bypassPermissions   # or acceptEdits, with allowedTools: [Read, Edit, Bash]
+  #   appendSystemPrompt: "Run the tests before you finish."
+  #   rateLimitFallback: 60s     # wait after a 429 that names no reset time
+  # Codex (npm i -g @openai/codex); needs OPENAI_API_KEY. baseUrl: any Responses API endpoint.
+  # codex:
+  #   type: codex
+  #   model: gpt-5-codex
+  #   sandbox: danger-full-access  # codex's own sandbox; nightshift's contains it already
+  #   baseUrl: https://api.openai.com/v1
+  # nightshift's own loop on the Messages API (tools run in the sandbox); needs ANTHROPIC_API_KEY.
+  # api:
+  #   type: anthropic
+  #   model: claude-sonnet-4-5
+  #   maxTurns: 50
+  #   tools: [read_file, write_file, edit_file, list_files, search, run_shell]
+  # Other agent CLIs by preset: aider, gptme, opencode.
+  # aider:
+  #   type: command
+  #   preset: aider
+  #   model: sonnet
+
+# Where agents run. bwrap: bubblewrap with a read-only system, only the workspace and a
+# private home writable, no view of the executor's files or secrets; none: the pod is the
+# sandbox (Kubernetes); auto: bwrap when it works on this machine.
+sandbox:
+  driver: auto
+  user: { uid: 10000, gid: 10000 }  # agents run as uid 10000.. (one per slot) when the executor is root
+  homes: .nightshift/homes       # each task's private HOME (agent sessions live here)
+  # limits:
+  #   memory: 4g                 # data per process
+  #   processes: 512             # per task (needs root: one uid per task)
+  #   fileSize: 1g
+  # readOnly: [/opt/tools]       # extra host paths agents may read
+  # egress:                      # only these hosts, through a proxy in the executor
+  #   allow: [api.anthropic.com, api.openai.com, "*.github.com"]
+  #   strict: true               # no network in the sandbox but the proxy (bwrap only)
+
+# Model prices in USD per million tokens, by model id prefix; built in for current Claude
+# and GPT models. Entries here add to them or replace them.
+# prices:
+#   my-model: { input: 1, output: 4, cacheWrite: 1.25, cacheRead: 0.1 }
 
 # Prompt templates by task kind (adhoc, issue, pr-checks, pr-review, email, schedule, or
 # default), replacing the built-in ones. Placeholders: {{prompt}} {{card}} {{snapshot}}

@@ -11,7 +11,18 @@ export { HttpConfig } from "./sections/http.ts";
 export { LogConfig } from "./sections/log.ts";
 export { ExecutorConfig } from "./sections/executor.ts";
 export { WorkspaceConfig } from "./sections/workspace.ts";
-export { BackendConfig, BackendsConfig, CommandBackendConfig } from "./sections/backends.ts";
+export {
+  BackendConfig,
+  BackendsConfig,
+  CommandBackendConfig,
+  ClaudeCodeBackendConfig,
+  CodexBackendConfig,
+  AnthropicBackendConfig,
+  ANTHROPIC_TOOLS,
+} from "./sections/backends.ts";
+export { SandboxConfig } from "./sections/sandbox.ts";
+export { PricesConfig, ModelPrice } from "./sections/prices.ts";
+export { bytes, parseBytes } from "./bytes.ts";
 export {
   SchedulesConfig,
   ScheduleConfig,

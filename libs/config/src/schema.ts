@@ -6,6 +6,8 @@ import { ExecutorConfig } from "./sections/executor.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
 import { NatsConfig } from "./sections/nats.ts";
+import { PricesConfig } from "./sections/prices.ts";
+import { SandboxConfig } from "./sections/sandbox.ts";
 import { NotifierConfig } from "./sections/notifier.ts";
 import { SchedulesConfig } from "./sections/schedules.ts";
 import { PromptsConfig } from "./sections/prompts.ts";
@@ -20,6 +22,8 @@ export const NightshiftConfig = z
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
     workspace: WorkspaceConfig.default(WorkspaceConfig.parse({})),
     backends: BackendsConfig.default({}),
+    sandbox: SandboxConfig.default(SandboxConfig.parse({})),
+    prices: PricesConfig.default({}),
     schedules: SchedulesConfig.default({}),
     notifier: NotifierConfig.default(NotifierConfig.parse({})),
     prompts: PromptsConfig.default(PromptsConfig.parse({})),
@@ -33,6 +37,13 @@ export const NightshiftConfig = z
         code: "custom",
         path: ["executor", "defaultBackend"],
         message: `names backend "${def}", which is not defined under backends (defined: ${Object.keys(c.backends).join(", ") || "none"})`,
+      });
+    }
+    if (c.sandbox.egress?.strict === true && c.sandbox.driver === "none") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sandbox", "egress", "strict"],
+        message: "strict egress needs a network namespace: use driver bwrap (or auto)",
       });
     }
   });

@@ -16,6 +16,8 @@ export const Secrets = z.object({
   GITHUB_APP_PRIVATE_KEY: optional,
   GITHUB_WEBHOOK_SECRET: optional,
   ANTHROPIC_API_KEY: optional,
+  /** A Claude subscription's token for the claude-code backend (`claude setup-token`). */
+  CLAUDE_CODE_OAUTH_TOKEN: optional,
   OPENAI_API_KEY: optional,
   LINEAR_API_KEY: optional,
   IMAP_PASSWORD: optional,

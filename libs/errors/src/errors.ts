@@ -17,6 +17,7 @@ export type ErrorCode =
   | "TIMEOUT"
   | "CANCELLED"
   | "USAGE"
+  | "SANDBOX"
   /** The HTTP API answered with an error that has no closer code (401, 413, 503 …). */
   | "API";
 

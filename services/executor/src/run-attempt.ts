@@ -13,6 +13,7 @@ import {
 } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
 import type { Workspace } from "@nightshift/workspace";
+import { openAgentPlace, removeTaskHome, type AgentPlace } from "./agent-sandbox.ts";
 import type { ExecutorContext } from "./context.ts";
 import {
   cleanUpWorkspace,
@@ -42,9 +43,19 @@ type StopReason = "timeout" | "cancelled" | "lease-lost" | "shutdown" | "disk-qu
 /**
  * Runs one attempt: workspace, agent, heartbeats, limits, then commits and pushes what
  * the agent did and records the outcome. The partial work of a stopped run is kept on
- * its branch.
+ * its branch. The agent's private home outlives attempts (sessions to resume live there)
+ * and is removed when the task is settled for good.
  */
 export async function runAttempt(a: AttemptInput): Promise<Outcome> {
+  const outcome = await runOnce(a);
+  if (outcome.kind === "ack" || outcome.kind === "dead")
+    await removeTaskHome(a.ctx.config, a.task.id).catch((err: unknown) =>
+      a.log.warn({ err }, "could not remove the agent's home"),
+    );
+  return outcome;
+}
+
+async function runOnce(a: AttemptInput): Promise<Outcome> {
   const { ctx, task, msg, lease, log } = a;
   const attempt = a.started.record.attempts;
   const cfg = ctx.config;
@@ -125,6 +136,13 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       (err) => log.warn({ err: coerceError(err) }, "workspace measurement failed"),
     );
 
+    let place: AgentPlace;
+    try {
+      place = await openAgentPlace(ctx.sandbox, cfg, ctx.agentEnv, task.id, ws.dir);
+    } catch (err) {
+      return await retryLater(a, record, events, "sandbox", coerceError(err).message);
+    }
+    const session = record.current().session;
     let result: AgentRunResult;
     try {
       result = await a.backend.run({
@@ -133,8 +151,13 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         prompt: task.prompt,
         workspace: ws.dir,
         model: task.model,
-        env: ctx.agentEnv,
-        sandbox: ctx.sandbox,
+        env: place.env,
+        sandbox: place.box,
+        maxTurns: task.limits.maxTurns,
+        ...(session?.backend === a.backendName ? { resume: { sessionId: session.id } } : {}),
+        ...(place.box.uid !== undefined
+          ? { owner: { uid: place.box.uid, gid: place.box.gid ?? place.box.uid } }
+          : {}),
         emit: events.emit,
         signal: stop.signal,
         killGraceMs: cfg.executor.killGrace,
@@ -151,7 +174,16 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       if (isNightshiftError(e, "PERMANENT"))
         return await fail(a, record, events, undefined, "backend-error", e.message, undefined, t0);
       return await retryLater(a, record, events, "backend-error", e.message);
+    } finally {
+      // The workspace goes back to the executor's user before git touches it.
+      await place.box.close();
     }
+    if (result.rateLimit)
+      events.emit({
+        type: "error",
+        code: "rate-limited",
+        message: `rate limited until ${result.rateLimit.resetAt} (${result.rateLimit.source})`,
+      });
     events.emit({
       type: "agent",
       phase: "exited",
@@ -259,10 +291,24 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         t0,
       );
     }
+    if (result.aborted === "max-turns") {
+      return await fail(
+        a,
+        record,
+        events,
+        applyRun,
+        "max-turns",
+        `stopped after ${result.usage.turns} turns (limit ${task.limits.maxTurns ?? "of the backend"})`,
+        { ...base, outcome: "max-turns" },
+        t0,
+      );
+    }
     if (result.exitCode !== 0) {
-      const detail = result.signal
-        ? `agent killed by ${result.signal}`
-        : `agent exited with code ${result.exitCode}`;
+      const detail =
+        (result.signal
+          ? `agent killed by ${result.signal}`
+          : `agent exited with code ${result.exitCode}`) +
+        (result.error !== undefined ? `: ${result.error.slice(0, 500)}` : "");
       return await fail(
         a,
         record,
