@@ -1,16 +1,14 @@
 import { posix } from "node:path";
 
-/** Config sections whose path settings name directories nightshift writes. */
-const SECTIONS = ["executor", "workspace"];
-
 /**
- * The directories a config makes nightshift write (workspaces, mirrors …): every path-like
- * string in those sections, resolved against the working directory. With a read-only root
- * file system each must be on a volume.
+ * The directories a config makes nightshift write (executor.workspaces, workspace.mirrors,
+ * sandbox.homes …): every path-like string setting at the top of a section, resolved against
+ * the working directory. Lists (read-only paths) and nested settings (a gate's cwd) are not
+ * state. With a read-only root file system each must be on a volume.
  */
 export function statePaths(config: object, workdir: string): string[] {
   const out: string[] = [];
-  for (const section of SECTIONS) {
+  for (const section of Object.keys(config)) {
     const values = (config as Record<string, unknown>)[section];
     if (values === null || typeof values !== "object") continue;
     for (const v of Object.values(values)) {

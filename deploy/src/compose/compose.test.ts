@@ -176,20 +176,41 @@ describe("docker-compose.yml runs nightshift as the CLI and config define it", (
     }
   });
 
-  it("runs several executors, each with volumes for every state path and time to drain", () => {
+  it("gives every container writable HOME, working directory, /tmp and config state paths", () => {
+    for (const o of ours) {
+      const ms = mounts(o.svc).filter((m) => !m.readOnly);
+      const under = (p: string, targets: string[]) =>
+        targets.some((t) => p === t || p.startsWith(`${t}/`));
+      const state = statePaths(mountedConfig, o.img.workdir);
+      const needed = [o.img.env["HOME"] ?? "", o.img.workdir, "/tmp", ...state];
+      for (const p of needed) {
+        expect(under(p, [...ms.map((m) => m.target), ...o.svc.tmpfs]), `${o.name}: ${p}`).toBe(
+          true,
+        );
+      }
+    }
+    const elsewhere = { executor: { workspaces: "./ws" }, workspace: { mirrors: "/srv/mirrors" } };
+    expect(statePaths(elsewhere, "/w")).toEqual(["/w/ws", "/srv/mirrors"]);
+    expect(
+      statePaths(
+        { schedules: { a: { gate: { cwd: "/srv" } } }, sandbox: { readOnly: ["/opt"] } },
+        "/w",
+      ),
+    ).toEqual([]);
+  });
+
+  it("runs several executors, each with its state on a volume and time to drain", () => {
     const ex = byService.get("executor");
     expect(ex?.svc.deploy?.replicas).toBeGreaterThanOrEqual(2);
-    const targets = mounts(ex!.svc)
+    const volumes = mounts(ex!.svc)
       .filter((m) => m.kind !== "bind")
       .map((m) => m.target);
     const paths = statePaths(mountedConfig, ex!.img.workdir);
     expect(paths.length).toBeGreaterThan(0);
-    const elsewhere = { executor: { workspaces: "./ws" }, workspace: { mirrors: "/srv/mirrors" } };
-    expect(statePaths(elsewhere, "/w")).toEqual(["/w/ws", "/srv/mirrors"]);
     for (const abs of paths) {
       expect(
-        targets.some((t) => abs === t || abs.startsWith(`${t}/`)),
-        `${abs} is on a volume`,
+        volumes.some((t) => abs === t || abs.startsWith(`${t}/`)),
+        `${abs} is on a volume, not in memory`,
       ).toBe(true);
     }
     const { drainTimeout, killGrace } = mountedConfig.executor;

@@ -55,6 +55,11 @@ export const ComposeService = z.looseObject({
   depends_on: DependsOn.default({}),
   deploy: z.looseObject({ replicas: z.number().int().optional() }).optional(),
   stop_grace_period: z.string().optional(),
+  /** Paths with options (`/var/lib/x:uid=1000`); only the path matters here. */
+  tmpfs: z
+    .union([z.string(), z.array(z.string())])
+    .transform((t) => (Array.isArray(t) ? t : [t]).map((x) => x.split(":")[0] as string))
+    .default([]),
   stop_signal: z.string().optional(),
   profiles: z.array(z.string()).default([]),
   ports: z.array(z.union([z.string(), z.number(), z.looseObject({})])).default([]),

@@ -83,6 +83,31 @@ describe("deploy/Dockerfile", () => {
     expect(run).toMatch(/claude --version.*codex --version/);
   });
 
+  it("pins each globally installed CLI to the version the test suite runs (package-lock.json)", () => {
+    const lock = JSON.parse(readFileSync(join(REPO_ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version?: string }>;
+    };
+    const model = parseDockerfile(text);
+    const ex = imageConfig(model, "executor").chain.at(-1)!;
+    const args = Object.fromEntries(
+      ex.steps
+        .filter((s) => s.keyword === "ARG")
+        .map((s) => s.args.split("=", 2) as [string, string]),
+    );
+    const specs = [
+      ...ex.steps
+        .map((s) => s.args)
+        .join(" ")
+        .matchAll(/"(@?[\w./-]+)@\$\{(\w+)\}"/g),
+    ];
+    expect(specs.map((m) => m[1])).toEqual(["@anthropic-ai/claude-code", "@openai/codex"]);
+    for (const [, pkg, arg] of specs) {
+      const tested = lock.packages[`node_modules/${pkg}`]?.version;
+      expect(tested, `${pkg} is in package-lock.json`).toBeDefined();
+      expect([pkg, args[arg as string]]).toEqual([pkg, tested]);
+    }
+  });
+
   it("fails the lint on each thing it guards", () => {
     const cases: [string, (t: string) => string][] = [
       ["pin-base", (t) => t.replace(/node:24\.\d+\.\d+-trixie-slim/, "node:latest")],

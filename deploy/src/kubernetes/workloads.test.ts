@@ -162,7 +162,7 @@ describe.each(overlays())("k8s/overlays/%s", (overlay) => {
       const writable = (p: string) =>
         mounts.some((m) => p === m.mountPath || p.startsWith(`${m.mountPath}/`));
       const paths = [img.env["HOME"] ?? "", img.workdir, "/tmp"];
-      if (o.metadata.name === "executor") paths.push(...statePaths(config, img.workdir));
+      paths.push(...statePaths(config, img.workdir));
       for (const p of paths) expect(writable(p), `${o.metadata.name}: ${p}`).toBe(true);
       const cfg = (c["volumeMounts"] as { mountPath: string }[]).find(
         (m) => posix.join(m.mountPath, "nightshift.yml") === img.env["NIGHTSHIFT_CONFIG"],
