@@ -52,6 +52,7 @@ backends:
     type: command
     argv: ["sh", "-c", "cat > AGENT_NOTES.md"]
     prompt: stdin                # the prompt goes to the agent's stdin
+    promptText: built            # nightshift's full prompt (default without a preset: the task's text)
   # Claude Code (npm i -g @anthropic-ai/claude-code); needs ANTHROPIC_API_KEY
   # (or CLAUDE_CODE_OAUTH_TOKEN with credential: CLAUDE_CODE_OAUTH_TOKEN).
   # claude:

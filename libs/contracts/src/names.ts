@@ -63,6 +63,8 @@ export const Keys = {
   scheduleState: (name: string) => `schedule.${name}`,
   scheduleStatesAll: "schedule.>",
   presence: (service: string, instance: string) => `${service}.${instance}`,
+  /** A provider account's rate-limit breaker: open until the provider's reset time. */
+  rateLimit: (account: string) => `ratelimit.${account}`,
 } as const;
 
 /** DLQ headers; the original payload is kept byte for byte as the message body. */

@@ -31,6 +31,12 @@ export const CommandBackendConfig = z
     preset: z.enum(["aider", "gptme", "opencode"]).optional(),
     argv: z.array(z.string()).min(1).optional(),
     prompt: z.enum(["arg", "stdin"]).default("arg"),
+    /**
+     * What `{prompt}` (or stdin) carries: `built`, nightshift's full prompt (template, task
+     * card, repository instructions, results contract), or `task`, the task's own text as
+     * submitted (a script for `sh -c`). Default: `built` with a preset, `task` otherwise.
+     */
+    promptText: z.enum(["built", "task"]).optional(),
     /** Appended when a model is known (`["--model", "{model}"]`). */
     modelArgv: z.array(z.string()).optional(),
     /** Appended when the task has a turn limit (`["--max-turns", "{maxTurns}"]`). */
