@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BackendsConfig } from "./sections/backends.ts";
+import { EmailConfig } from "./sections/email.ts";
 import { ExecutorConfig } from "./sections/executor.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
@@ -13,6 +14,8 @@ export const NightshiftConfig = z
     log: LogConfig.default(LogConfig.parse({})),
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
     backends: BackendsConfig.default({}),
+    /** The email gateway; absent, the gateway does nothing. */
+    email: EmailConfig.optional(),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;
