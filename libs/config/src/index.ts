@@ -12,8 +12,4 @@ export { LogConfig } from "./sections/log.ts";
 export { ExecutorConfig } from "./sections/executor.ts";
 export { BackendConfig, BackendsConfig, CommandBackendConfig } from "./sections/backends.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";
-export {
-  EmailConfig,
-  MailSecurity,
-  DEFAULT_NOTIFICATION_PATTERNS,
-} from "./sections/email.ts";
+export { EmailConfig, MailSecurity, DEFAULT_NOTIFICATION_PATTERNS } from "./sections/email.ts";

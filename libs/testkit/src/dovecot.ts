@@ -1,0 +1,288 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+import { ImapFlow } from "imapflow";
+import { freePort, waitForPort } from "./ports.ts";
+
+export interface TestDovecotOptions {
+  /** Login and mail address of the test user. */
+  user?: string;
+  password?: string;
+  /** PEM certificate and key: adds an implicit-TLS listener on `tlsPort`. */
+  tls?: { cert: string; key: string };
+}
+
+export interface StoredMessage {
+  uid: number;
+  flags: string[];
+  messageId: string | undefined;
+  subject: string | undefined;
+}
+
+export interface TestDovecot {
+  host: string;
+  /** Plain-text IMAP port. */
+  port: number;
+  /** Implicit-TLS IMAP port, when started with `tls`. */
+  tlsPort: number | undefined;
+  user: string;
+  password: string;
+  dir: string;
+  /** Delivers a raw message by IMAP APPEND. */
+  append(raw: string | Buffer, mailbox?: string): Promise<{ uid: number; uidValidity: bigint }>;
+  /** Messages of a mailbox with their flags, for assertions. */
+  messages(mailbox?: string): Promise<StoredMessage[]>;
+  /** Deletes and re-creates a mailbox, which gives it a new UIDVALIDITY. */
+  recreateMailbox(mailbox: string): Promise<void>;
+  /** Creates a mailbox (no error when it exists). */
+  createMailbox(mailbox: string): Promise<void>;
+  /** Stops the server (SIGTERM to the master, which ends its children) and waits for it. */
+  stop(): Promise<void>;
+  /** Starts it again on the same ports with the same mail. */
+  start(): Promise<void>;
+  pid(): number | undefined;
+  /** The server's log, for failure messages. */
+  log(): Promise<string>;
+  /** Stops the server and removes its directory. */
+  dispose(): Promise<void>;
+}
+
+/** The dovecot binary: DOVECOT_BIN, or Debian's `dovecot-imapd` package location. */
+export function findDovecot(env: Readonly<Record<string, string | undefined>>): string {
+  const candidates = [env["DOVECOT_BIN"], "/usr/sbin/dovecot", "/usr/local/sbin/dovecot"];
+  for (const c of candidates) if (c !== undefined && c !== "" && existsSync(c)) return c;
+  throw new Error(
+    "dovecot not found: install it (apt-get install dovecot-imapd) or set DOVECOT_BIN; the email tests need a real IMAP server",
+  );
+}
+
+async function groupName(gid: number): Promise<string | undefined> {
+  const groups = await readFile("/etc/group", "utf8").catch(() => "");
+  return groups
+    .split("\n")
+    .map((l) => l.split(":"))
+    .find((f) => Number(f[2]) === gid)?.[0];
+}
+
+async function idOf(name: string): Promise<{ uid: number; gid: number } | undefined> {
+  const passwd = await readFile("/etc/passwd", "utf8");
+  const line = passwd.split("\n").find((l) => l.startsWith(`${name}:`));
+  if (!line) return undefined;
+  const [, , uid, gid] = line.split(":");
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+/**
+ * Who the server's processes run as. Unprivileged, everything runs as the current user.
+ * As root, Dovecot refuses to serve mail as uid 0, so mail is owned by `nobody` and the
+ * login and internal processes use the users Debian's package creates.
+ */
+async function identities(): Promise<{
+  loginUser: string;
+  internalUser: string;
+  internalGroup: string | undefined;
+  mailUid: number;
+  mailGid: number;
+}> {
+  const me = userInfo();
+  if (me.uid !== 0) {
+    return {
+      loginUser: me.username,
+      internalUser: me.username,
+      internalGroup: await groupName(me.gid),
+      mailUid: me.uid,
+      mailGid: me.gid,
+    };
+  }
+  const nobody = (await idOf("nobody")) ?? { uid: 65534, gid: 65534 };
+  const login = (await idOf("dovenull")) ? "dovenull" : "nobody";
+  const internal = (await idOf("dovecot")) ? "dovecot" : "nobody";
+  return {
+    loginUser: login,
+    internalUser: internal,
+    internalGroup: undefined,
+    mailUid: nobody.uid,
+    mailGid: nobody.gid,
+  };
+}
+
+function config(o: {
+  dir: string;
+  port: number;
+  tlsPort: number | undefined;
+  loginUser: string;
+  internalUser: string;
+  internalGroup: string | undefined;
+  mailUid: number;
+  mailGid: number;
+}): string {
+  const ssl =
+    o.tlsPort === undefined
+      ? ["ssl = no"]
+      : [`ssl = yes`, `ssl_cert = <${o.dir}/cert.pem`, `ssl_key = <${o.dir}/key.pem`];
+  return [
+    `base_dir = ${o.dir}/run`,
+    `state_dir = ${o.dir}/state`,
+    `instance_name = nightshift-test-${o.port}`,
+    "protocols = imap",
+    "listen = 127.0.0.1",
+    ...ssl,
+    "disable_plaintext_auth = no",
+    "auth_mechanisms = plain login",
+    `log_path = ${o.dir}/dovecot.log`,
+    `default_login_user = ${o.loginUser}`,
+    `default_internal_user = ${o.internalUser}`,
+    ...(o.internalGroup !== undefined ? [`default_internal_group = ${o.internalGroup}`] : []),
+    `mail_location = maildir:${o.dir}/mail/%u`,
+    "first_valid_uid = 1",
+    "first_valid_gid = 1",
+    "passdb {",
+    "  driver = passwd-file",
+    `  args = scheme=PLAIN username_format=%u ${o.dir}/passwd`,
+    "}",
+    "userdb {",
+    "  driver = static",
+    `  args = uid=${o.mailUid} gid=${o.mailGid} home=${o.dir}/mail/%u`,
+    "}",
+    "service imap-login {",
+    "  chroot =",
+    "  inet_listener imap {",
+    "    address = 127.0.0.1",
+    `    port = ${o.port}`,
+    "  }",
+    "  inet_listener imaps {",
+    "    address = 127.0.0.1",
+    `    port = ${o.tlsPort ?? 0}`,
+    "  }",
+    "}",
+    "service anvil {",
+    "  chroot =",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Starts a real Dovecot IMAP server on random loopback ports with a throwaway maildir and a
+ * passdb holding one test user. Works as root (mail owned by `nobody`) and unprivileged.
+ */
+export async function startTestDovecot(opts: TestDovecotOptions = {}): Promise<TestDovecot> {
+  const bin = findDovecot(process.env);
+  const user = opts.user ?? "agent@example.test";
+  const password = opts.password ?? "imap-secret-pw";
+  const dir = await mkdtemp(join(tmpdir(), "nightshift-dovecot-"));
+  const ids = await identities();
+  await chmod(dir, 0o755);
+  await mkdir(join(dir, "run"));
+  await mkdir(join(dir, "state"));
+  await mkdir(join(dir, "mail"));
+  await chown(join(dir, "mail"), ids.mailUid, ids.mailGid);
+  await writeFile(join(dir, "passwd"), `${user}:{PLAIN}${password}::::::\n`, { mode: 0o644 });
+  if (opts.tls) {
+    await writeFile(join(dir, "cert.pem"), opts.tls.cert);
+    await writeFile(join(dir, "key.pem"), opts.tls.key, { mode: 0o600 });
+  }
+  const port = await freePort();
+  const tlsPort = opts.tls ? await freePort() : undefined;
+  const conf = join(dir, "dovecot.conf");
+  await writeFile(conf, config({ dir, port, tlsPort, ...ids }));
+
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const log = (): Promise<string> => readFile(join(dir, "dovecot.log"), "utf8").catch(() => "");
+
+  const start = async (): Promise<void> => {
+    const proc = spawn(bin, ["-F", "-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child = proc;
+    exited = new Promise((resolve) => proc.once("exit", () => resolve()));
+    const early = exited.then(async () => {
+      throw new Error(`dovecot exited during start-up: ${stderr}\n${await log()}`);
+    });
+    await Promise.race([waitForPort("127.0.0.1", port, 15_000), early]);
+    early.catch(() => undefined);
+  };
+
+  const stop = async (): Promise<void> => {
+    const proc = child;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill("SIGTERM");
+    const killer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(killer);
+    child = undefined;
+  };
+
+  const withClient = async <T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> => {
+    const c = new ImapFlow({
+      host: "127.0.0.1",
+      port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user, pass: password },
+      logger: false,
+    });
+    await c.connect();
+    try {
+      return await fn(c);
+    } finally {
+      await c.logout().catch(() => c.close());
+    }
+  };
+
+  await start();
+  return {
+    host: "127.0.0.1",
+    port,
+    tlsPort,
+    user,
+    password,
+    dir,
+    append: (raw, mailbox = "INBOX") =>
+      withClient(async (c) => {
+        const r = await c.append(mailbox, raw);
+        if (!r || r.uid === undefined) throw new Error(`APPEND to ${mailbox} returned no UID`);
+        return { uid: r.uid, uidValidity: r.uidValidity ?? 0n };
+      }),
+    messages: (mailbox = "INBOX") =>
+      withClient(async (c) => {
+        const lock = await c.getMailboxLock(mailbox);
+        try {
+          if (c.mailbox === false || c.mailbox.exists === 0) return [];
+          const out: StoredMessage[] = [];
+          for await (const m of c.fetch("1:*", { uid: true, flags: true, envelope: true })) {
+            out.push({
+              uid: m.uid,
+              flags: [...(m.flags ?? [])],
+              messageId: m.envelope?.messageId,
+              subject: m.envelope?.subject,
+            });
+          }
+          return out;
+        } finally {
+          lock.release();
+        }
+      }),
+    recreateMailbox: (mailbox) =>
+      withClient(async (c) => {
+        await c.mailboxDelete(mailbox);
+        await c.mailboxCreate(mailbox);
+      }),
+    createMailbox: (mailbox) =>
+      withClient(async (c) => {
+        const list = await c.list();
+        if (!list.some((l) => l.path === mailbox)) await c.mailboxCreate(mailbox);
+      }),
+    stop,
+    start,
+    pid: () => child?.pid,
+    log,
+    async dispose() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
