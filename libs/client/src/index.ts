@@ -10,3 +10,5 @@ export { listDeadLetters, redrive } from "./dlq.ts";
 export type { DeadLetter } from "./dlq.ts";
 export { systemStatus } from "./system-status.ts";
 export type { SystemStatus } from "./system-status.ts";
+export { decideApproval, approvalOf } from "./approval.ts";
+export type { ApprovalResult } from "./approval.ts";

@@ -1,0 +1,3 @@
+import { decisionCommand } from "./decision.ts";
+
+export const approve = decisionCommand("approve", "approve a supervised task at its checkpoint");
