@@ -19,6 +19,8 @@ export interface InProcessOptions {
   env?: Record<string, string | undefined>;
   /** Log level for the services (default `silent`; `LOG_LEVEL` in the environment wins). */
   logLevel?: string;
+  /** Where the services' logs go, as JSON lines (default: standard error, pretty). */
+  logDestination?: NodeJS.WritableStream;
   instance?: string;
 }
 
@@ -47,7 +49,13 @@ export async function startInProcess(
   const env = opts.env ?? {};
   const { config, secrets } = parseConfig(opts.config ?? {}, { ...env, NATS_URL: opts.natsUrl });
   const level = process.env["LOG_LEVEL"] ?? opts.logLevel ?? "silent";
-  const log = createLogger({ level, format: "pretty", base: { service: "test" }, secrets: [] });
+  const log = createLogger({
+    level,
+    format: opts.logDestination ? "json" : "pretty",
+    base: { service: "test" },
+    secrets: [],
+    ...(opts.logDestination ? { destination: opts.logDestination } : {}),
+  });
   const nc = await connectNats({ servers: opts.natsUrl, name: "nightshift-test" });
   await provision(nc, config.nats);
   const bus = await openBus(nc);
