@@ -72,7 +72,7 @@ backends:
 #   filters:
 #     notifications: ["security alert", "verification code"]  # not work (subject or body)
 #   limits:
-#     maxMessageSize: 25MB           # larger mail is not downloaded
+#     maxMessageSize: 40MB           # larger mail is not downloaded
 #     maxAttachmentSize: 10MB        # larger attachments are not kept as task inputs
 #     maxAttachments: 10
 #     maxBodyChars: 20000            # the mail's text in the prompt is cut here

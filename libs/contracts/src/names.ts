@@ -27,6 +27,8 @@ export const Consumers = {
   executor: "executor",
   notifier: "notifier",
   emailOutbox: "email-outbox",
+  /** The email gateway's view of task state events (replies when an emailed task ends). */
+  emailReplies: "email-replies",
   webhookOutbox: "webhook-outbox",
 } as const;
 

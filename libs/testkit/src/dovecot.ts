@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { ImapFlow } from "imapflow";
@@ -36,6 +36,11 @@ export interface TestDovecot {
   messages(mailbox?: string): Promise<StoredMessage[]>;
   /** Deletes and re-creates a mailbox, which gives it a new UIDVALIDITY. */
   recreateMailbox(mailbox: string): Promise<void>;
+  /**
+   * Delivers a message the way a local delivery agent does, by writing it into the INBOX
+   * maildir: works while the server is stopped (mail that arrives during an outage).
+   */
+  deliverToMaildir(raw: string | Buffer): Promise<void>;
   /** Creates a mailbox (no error when it exists). */
   createMailbox(mailbox: string): Promise<void>;
   /** Stops the server (SIGTERM to the master, which ends its children) and waits for it. */
@@ -189,6 +194,7 @@ export async function startTestDovecot(opts: TestDovecotOptions = {}): Promise<T
   const conf = join(dir, "dovecot.conf");
   await writeFile(conf, config({ dir, port, tlsPort, ...ids }));
 
+  let delivered = 0;
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   const log = (): Promise<string> => readFile(join(dir, "dovecot.log"), "utf8").catch(() => "");
@@ -271,6 +277,18 @@ export async function startTestDovecot(opts: TestDovecotOptions = {}): Promise<T
         await c.mailboxDelete(mailbox);
         await c.mailboxCreate(mailbox);
       }),
+    async deliverToMaildir(raw) {
+      const root = join(dir, "mail", user);
+      for (const sub of ["", "cur", "new", "tmp"]) {
+        await mkdir(join(root, sub), { recursive: true });
+        await chown(join(root, sub), ids.mailUid, ids.mailGid);
+      }
+      const name = `${Date.now()}.M${++delivered}P${process.pid}.nightshift-test`;
+      const tmp = join(root, "tmp", name);
+      await writeFile(tmp, raw, { mode: 0o600 });
+      await chown(tmp, ids.mailUid, ids.mailGid);
+      await rename(tmp, join(root, "new", name));
+    },
     createMailbox: (mailbox) =>
       withClient(async (c) => {
         const list = await c.list();

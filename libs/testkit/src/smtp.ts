@@ -1,3 +1,4 @@
+import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { freePort } from "./ports.ts";
 
@@ -9,6 +10,10 @@ export interface CapturedMail {
   raw: string;
   /** Header lines of the top-level header block, unfolded, keyed lower-case (repeats kept). */
   headers: Map<string, string[]>;
+  /** The decoded text body (transfer encoding and charset undone). */
+  text: string;
+  /** The decoded subject. */
+  subject: string;
   /** The user the client authenticated as, if it did. */
   user: string | undefined;
   receivedAt: number;
@@ -84,15 +89,22 @@ export async function startTestSmtp(opts: TestSmtpOptions = {}): Promise<TestSmt
         }
         const raw = Buffer.concat(chunks).toString("utf8");
         const from = session.envelope.mailFrom;
-        mails.push({
-          from: from === false ? "" : from.address,
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw,
-          headers: headerBlock(raw),
-          user: typeof session.user === "string" ? session.user : undefined,
-          receivedAt: Date.now(),
-        });
-        callback(null, "queued");
+        simpleParser(raw).then(
+          (parsed) => {
+            mails.push({
+              from: from === false ? "" : from.address,
+              to: session.envelope.rcptTo.map((r) => r.address),
+              raw,
+              headers: headerBlock(raw),
+              text: parsed.text ?? "",
+              subject: parsed.subject ?? "",
+              user: typeof session.user === "string" ? session.user : undefined,
+              receivedAt: Date.now(),
+            });
+            callback(null, "queued");
+          },
+          (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+        );
       });
     },
   });

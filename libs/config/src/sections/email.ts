@@ -109,7 +109,7 @@ export const EmailConfig = z.strictObject({
   limits: z
     .strictObject({
       /** Larger messages are not downloaded; they are logged and left in the inbox. */
-      maxMessageSize: byteSize().default(25 * 1024 ** 2),
+      maxMessageSize: byteSize().default(40 * 1024 ** 2),
       /** Attachments larger than this are not kept as task inputs. */
       maxAttachmentSize: byteSize().default(10 * 1024 ** 2),
       maxAttachments: z.number().int().min(0).default(10),
@@ -123,7 +123,7 @@ export const EmailConfig = z.strictObject({
       sendAttempts: z.number().int().min(1).default(5),
     })
     .default({
-      maxMessageSize: 25 * 1024 ** 2,
+      maxMessageSize: 40 * 1024 ** 2,
       maxAttachmentSize: 10 * 1024 ** 2,
       maxAttachments: 10,
       maxBodyChars: 20_000,

@@ -1,0 +1,253 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { deterministicTaskId, isTerminal, Streams, type TaskRecord } from "@nightshift/contracts";
+import { executorService, type ResultSink } from "@nightshift/executor";
+import { startInProcess, type InProcessServices } from "@nightshift/host";
+import {
+  makeTestRepo,
+  startTestDovecot,
+  startTestNats,
+  startTestSmtp,
+  waitFor,
+  type TestDovecot,
+  type TestNats,
+  type TestRepo,
+  type TestSmtp,
+} from "@nightshift/testkit";
+import { emailGatewayService } from "./service.ts";
+
+export const AGENT = "agent@example.test";
+export const ALICE = "alice@example.test";
+export const SMTP_PASSWORD = "smtp-secret-6f2a91";
+
+function msgOf(record: Record<string, unknown>): string {
+  const msg = record["msg"];
+  return typeof msg === "string" ? msg : "";
+}
+
+/** Log records of the services, as written (JSON lines). */
+export class LogCapture {
+  readonly records: Record<string, unknown>[] = [];
+  readonly stream = new Writable({
+    write: (chunk: Buffer, _enc, done) => {
+      for (const line of chunk.toString().split("\n")) {
+        if (line.trim() === "") continue;
+        try {
+          this.records.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          this.records.push({ msg: line });
+        }
+      }
+      done();
+    },
+  });
+
+  messages(): string[] {
+    return this.records.map(msgOf);
+  }
+
+  find(pattern: RegExp): Record<string, unknown> | undefined {
+    return this.records.find((r) => pattern.test(msgOf(r)));
+  }
+
+  /** Waits for a record whose message matches. */
+  waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+    return waitFor(() => this.find(pattern), {
+      timeoutMs,
+      message: `a log line matching ${pattern}`,
+    });
+  }
+}
+
+export interface MailSpec {
+  from?: string;
+  to?: string;
+  cc?: string;
+  subject?: string;
+  body?: string;
+  /** `null` leaves the header out. */
+  messageId?: string | null;
+  inReplyTo?: string;
+  references?: string;
+  headers?: Record<string, string>;
+}
+
+/** A plain-text message as an MTA would store it. */
+export function rawMail(m: MailSpec): string {
+  const lines = [
+    `Return-Path: <${m.from ?? ALICE}>`,
+    `From: ${m.from ?? ALICE}`,
+    `To: ${m.to ?? AGENT}`,
+    ...(m.cc !== undefined ? [`Cc: ${m.cc}`] : []),
+    `Subject: ${m.subject ?? "Please do something"}`,
+    "Date: Sat, 21 Nov 2026 09:00:00 +0000",
+    ...(m.messageId === null
+      ? []
+      : [`Message-ID: ${m.messageId ?? `<${Math.random()}@example.test>`}`]),
+    ...(m.inReplyTo !== undefined ? [`In-Reply-To: ${m.inReplyTo}`] : []),
+    ...(m.references !== undefined ? [`References: ${m.references}`] : []),
+    ...Object.entries(m.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    m.body ?? "Add a file, please.",
+    "",
+  ];
+  return lines.join("\r\n");
+}
+
+export const taskIdOf = (messageId: string): string => deterministicTaskId("email", messageId);
+
+export interface FixtureOptions {
+  /** Extra keys merged into the `email` section. */
+  email?: Record<string, unknown>;
+  /** Extra top-level config. */
+  config?: Record<string, unknown>;
+  dovecot?: Parameters<typeof startTestDovecot>[0];
+  smtp?: Parameters<typeof startTestSmtp>[0];
+}
+
+/**
+ * Real servers for one test file: nats-server, Dovecot, an SMTP server and a git origin;
+ * gateways and an executor run in-process against them.
+ */
+export class GatewayFixture {
+  nats!: TestNats;
+  imap!: TestDovecot;
+  smtp!: TestSmtp;
+  repo!: TestRepo;
+  readonly logs = new LogCapture();
+  private readonly running: InProcessServices[] = [];
+  private readonly opts: FixtureOptions;
+  constructor(opts: FixtureOptions = {}) {
+    this.opts = opts;
+  }
+
+  async start(): Promise<this> {
+    [this.nats, this.imap, this.smtp, this.repo] = await Promise.all([
+      startTestNats(),
+      startTestDovecot(this.opts.dovecot),
+      startTestSmtp({ auth: { user: "agent", password: SMTP_PASSWORD }, ...this.opts.smtp }),
+      makeTestRepo(),
+    ]);
+    return this;
+  }
+
+  config(email: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      nats: { heartbeat: "300ms", ackWait: "2s", leaseTtl: "2s" },
+      executor: {
+        slots: 2,
+        workspaces: mkdtempSync(join(tmpdir(), "ns-ws-")),
+        retryDelay: "200ms",
+        busyDelay: "200ms",
+        killGrace: "500ms",
+      },
+      backends: {
+        // A stand-in agent: keeps the prompt, prints a line, and leaks whatever is in $LEAK.
+        agent: {
+          type: "command",
+          argv: ["sh", "-c", 'cat > TASK.md; echo "worked on it"; echo "debug: $LEAK"'],
+          prompt: "stdin",
+          env: { LEAK: SMTP_PASSWORD },
+        },
+      },
+      ...this.opts.config,
+      email: {
+        address: AGENT,
+        aliases: ["bot@example.test"],
+        imap: {
+          host: "127.0.0.1",
+          port: this.imap.port,
+          security: "none",
+          user: this.imap.user,
+          reconnectMin: "100ms",
+          reconnectMax: "1s",
+        },
+        smtp: { host: "127.0.0.1", port: this.smtp.port, security: "none", user: "agent" },
+        allow: { senders: [ALICE, "trusted.test"] },
+        task: { backend: "agent", repo: this.repo.origin },
+        ...this.opts.email,
+        ...email,
+      },
+    };
+  }
+
+  env(): Record<string, string> {
+    return { IMAP_PASSWORD: this.imap.password, SMTP_PASSWORD };
+  }
+
+  async gateway(
+    email: Record<string, unknown> = {},
+    instance?: string,
+  ): Promise<InProcessServices> {
+    const svc = await startInProcess([emailGatewayService()], {
+      natsUrl: this.nats.url,
+      config: this.config(email),
+      env: this.env(),
+      logLevel: "info",
+      logDestination: this.logs.stream,
+      ...(instance !== undefined ? { instance } : {}),
+    });
+    this.running.push(svc);
+    return svc;
+  }
+
+  async executor(sinks: ResultSink[] = []): Promise<InProcessServices> {
+    const svc = await startInProcess([executorService({ env: process.env, sinks })], {
+      natsUrl: this.nats.url,
+      config: this.config(),
+      env: this.env(),
+    });
+    this.running.push(svc);
+    return svc;
+  }
+
+  /** Stops one service host (graceful) and forgets it. */
+  async stop(svc: InProcessServices): Promise<void> {
+    this.running.splice(this.running.indexOf(svc), 1);
+    await svc.stop();
+  }
+
+  async record(svc: InProcessServices, id: string): Promise<TaskRecord | undefined> {
+    return (await svc.bus.tasks.get(id))?.record;
+  }
+
+  async terminal(svc: InProcessServices, id: string, timeoutMs = 30_000): Promise<TaskRecord> {
+    return waitFor(
+      async () => {
+        const r = await this.record(svc, id);
+        return r !== undefined && isTerminal(r.state) ? r : undefined;
+      },
+      { timeoutMs, message: `task ${id} to finish` },
+    );
+  }
+
+  /** Waits until nothing is left to send (OUTBOX empty, nothing in flight). */
+  async outboxDrained(svc: InProcessServices): Promise<void> {
+    await waitFor(
+      async () => {
+        const info = await svc.bus.jsm.streams.info(Streams.outbox);
+        return info.state.messages === 0;
+      },
+      { timeoutMs: 20_000, message: "the outbox to drain" },
+    );
+  }
+
+  /** Every email task record. */
+  async emailTasks(svc: InProcessServices): Promise<string[]> {
+    const ids = await svc.bus.tasks.ids();
+    return ids.filter((id) => id.startsWith("email-"));
+  }
+
+  async stopServices(): Promise<void> {
+    await Promise.all(this.running.splice(0).map((s) => s.forceStop()));
+  }
+
+  async dispose(): Promise<void> {
+    await this.stopServices();
+    await Promise.all([this.imap.dispose(), this.smtp.dispose(), this.nats.dispose()]);
+  }
+}
