@@ -18,6 +18,7 @@ export type MailboxCursor = z.infer<typeof MailboxCursor>;
 export class CursorStore {
   readonly kv: KV;
   readonly key: string;
+  /** Revision of the value last read or written; undefined while the key holds no value. */
   private revision: number | undefined;
   constructor(kv: KV, key: string) {
     this.kv = kv;
@@ -27,7 +28,7 @@ export class CursorStore {
   async read(): Promise<MailboxCursor | undefined> {
     const e = await this.kv.get(this.key);
     if (!e || e.operation !== "PUT") {
-      this.revision = e?.revision ?? 0;
+      this.revision = undefined;
       return undefined;
     }
     this.revision = e.revision;
@@ -41,7 +42,11 @@ export class CursorStore {
   async write(uidValidity: string, lastUid: number): Promise<void> {
     const value: MailboxCursor = { uidValidity, lastUid, updatedAt: new Date().toISOString() };
     try {
-      this.revision = await this.kv.update(this.key, JSON.stringify(value), this.revision ?? 0);
+      const body = JSON.stringify(value);
+      this.revision =
+        this.revision === undefined
+          ? await this.kv.create(this.key, body)
+          : await this.kv.update(this.key, body, this.revision);
     } catch (err) {
       if (isWrongLastSequence(err)) {
         throw new NightshiftError(

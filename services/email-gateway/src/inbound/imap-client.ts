@@ -96,6 +96,9 @@ export async function openImapSession(opts: OpenImapOptions): Promise<ImapSessio
     ...(imap.caFile !== undefined ? { tls: { ca: readFileSync(imap.caFile) } } : {}),
     // imapflow logs every command at debug; only its warnings are worth a line.
     logger: opts.log.child({ component: "imapflow" }, { level: "warn" }),
+    // The server announces new mail only while IDLE runs, so start it soon after the last
+    // command (the default waits 15 s, delaying mail that arrives meanwhile by as much).
+    autoIdleDelay: 500,
     // Some servers drop an IDLE silently after ~30 minutes; restart it well before.
     maxIdleTime: 5 * 60_000,
     connectionTimeout: 30_000,
