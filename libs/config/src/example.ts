@@ -57,6 +57,7 @@ backends:
 #     user: agent@example.com
 #     reconnectMin: 1s               # backoff after a dropped connection, doubling up to max
 #     reconnectMax: 5m
+#     pollInterval: 1m               # look for mail even when IDLE reported none
 #   smtp:
 #     host: smtp.example.com
 #     security: starttls             # tls (465), starttls (587) or none (25)

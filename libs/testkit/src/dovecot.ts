@@ -34,6 +34,8 @@ export interface TestDovecot {
   append(raw: string | Buffer, mailbox?: string): Promise<{ uid: number; uidValidity: bigint }>;
   /** Messages of a mailbox with their flags, for assertions. */
   messages(mailbox?: string): Promise<StoredMessage[]>;
+  /** Removes flags from a message (to replay what a crash before marking leaves behind). */
+  removeFlags(uid: number, flags: string[], mailbox?: string): Promise<void>;
   /** Deletes and re-creates a mailbox, which gives it a new UIDVALIDITY. */
   recreateMailbox(mailbox: string): Promise<void>;
   /**
@@ -200,7 +202,12 @@ export async function startTestDovecot(opts: TestDovecotOptions = {}): Promise<T
   const log = (): Promise<string> => readFile(join(dir, "dovecot.log"), "utf8").catch(() => "");
 
   const start = async (): Promise<void> => {
-    const proc = spawn(bin, ["-F", "-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
+    // Its own process group, so stopping it ends every child with it, as a service
+    // manager does (children left to notice the master's death keep connections open).
+    const proc = spawn(bin, ["-F", "-c", conf], {
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    });
     let stderr = "";
     proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child = proc;
@@ -212,13 +219,23 @@ export async function startTestDovecot(opts: TestDovecotOptions = {}): Promise<T
     early.catch(() => undefined);
   };
 
+  const signalGroup = (pid: number, sig: NodeJS.Signals): void => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      // the group is gone already
+    }
+  };
   const stop = async (): Promise<void> => {
     const proc = child;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    proc.kill("SIGTERM");
-    const killer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+    if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return;
+    const pid = proc.pid;
+    signalGroup(pid, "SIGTERM");
+    const killer = setTimeout(() => signalGroup(pid, "SIGKILL"), 10_000);
     await exited;
     clearTimeout(killer);
+    // The master is gone; make sure no child of the group outlives it.
+    signalGroup(pid, "SIGKILL");
     child = undefined;
   };
 
@@ -268,6 +285,15 @@ export async function startTestDovecot(opts: TestDovecotOptions = {}): Promise<T
             });
           }
           return out;
+        } finally {
+          lock.release();
+        }
+      }),
+    removeFlags: (uid, flags, mailbox = "INBOX") =>
+      withClient(async (c) => {
+        const lock = await c.getMailboxLock(mailbox);
+        try {
+          await c.messageFlagsRemove(String(uid), flags, { uid: true });
         } finally {
           lock.release();
         }

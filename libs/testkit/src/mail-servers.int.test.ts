@@ -1,6 +1,7 @@
 import { createTransport } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestDovecot, type TestDovecot } from "./dovecot.ts";
+import { processesMatching } from "./processes.ts";
 import { startTestSmtp } from "./smtp.ts";
 
 const mail = (id: string): string =>
@@ -18,8 +19,11 @@ describe("test mail servers", () => {
   it("runs Dovecot with a test user; mail survives a restart; a re-created mailbox gets a new UIDVALIDITY", async () => {
     const first = await imap.append(mail("one"));
     expect(first.uid).toBe(1);
+    const marker = `nightshift-test-${imap.port}/`;
+    expect(processesMatching(marker).length).toBeGreaterThan(0);
     await imap.stop();
     expect(imap.pid()).toBeUndefined();
+    expect(processesMatching(marker)).toEqual([]); // no child outlives the master
     await imap.deliverToMaildir(mail("offline"));
     await imap.start();
     const second = await imap.append(mail("two"));

@@ -208,7 +208,9 @@ describe("email gateway: an inbox as a task source", () => {
       "--another-boundary--",
       "",
     ].join("\r\n");
-    const big = Buffer.alloc(20 * 1024 * 1024, 0x5a).toString("base64").replace(/(.{76})/g, "$1\r\n");
+    const big = Buffer.alloc(20 * 1024 * 1024, 0x5a)
+      .toString("base64")
+      .replace(/(.{76})/g, "$1\r\n");
     const bigMail = [
       `From: ${ALICE}`,
       `To: ${AGENT}`,
@@ -278,7 +280,9 @@ describe("email gateway: an inbox as a task source", () => {
 
     const bigTask = await fx.terminal(gw, taskIdOf("<big-1@example.test>"), 60_000);
     expect(bigTask.task.inputs).toEqual([]);
-    expect(bigTask.task.prompt).toContain("dump.bin (20.0 MB) is over the 10.0 MB attachment limit");
+    expect(bigTask.task.prompt).toContain(
+      "dump.bin (20.0 MB) is over the 10.0 MB attachment limit",
+    );
     await fx.logs.waitFor(/attachment not kept: dump\.bin \(20\.0 MB\)/);
 
     const latinTask = await fx.terminal(gw, taskIdOf("<latin1-1@example.test>"));
@@ -305,7 +309,9 @@ describe("email gateway: an inbox as a task source", () => {
     const sent = fx.smtp.mails.slice(sentBefore);
     expect(sent).toHaveLength(5);
     for (const m of sent) expect(m.to).toEqual([ALICE]);
-    const crlfReply = sent.find((m) => m.headers.get("in-reply-to")?.[0] === "<crlf-1@example.test>");
+    const crlfReply = sent.find(
+      (m) => m.headers.get("in-reply-to")?.[0] === "<crlf-1@example.test>",
+    );
     expect(crlfReply?.subject).toBe("Re: Hello Bcc: victim@evil.test");
     expect(crlfReply?.headers.has("bcc")).toBe(false);
 

@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import { deterministicTaskId, isTerminal, Streams, type TaskRecord } from "@nightshift/contracts";
 import { executorService, type ResultSink } from "@nightshift/executor";
 import { startInProcess, type InProcessServices } from "@nightshift/host";
+import { connectNats, openBus, type Bus } from "@nightshift/messaging";
 import {
   makeTestRepo,
   startTestDovecot,
@@ -120,6 +121,7 @@ export class GatewayFixture {
   repo!: TestRepo;
   readonly logs = new LogCapture();
   private readonly running: InProcessServices[] = [];
+  private client: { bus: Bus; close: () => Promise<void> } | undefined;
   private readonly opts: FixtureOptions;
   constructor(opts: FixtureOptions = {}) {
     this.opts = opts;
@@ -242,12 +244,22 @@ export class GatewayFixture {
     return ids.filter((id) => id.startsWith("email-"));
   }
 
+  /** A NATS client of its own, independent of the services' connections (which stop with them). */
+  async bus(): Promise<Bus> {
+    if (!this.client) {
+      const nc = await connectNats({ servers: this.nats.url, name: "test-client" });
+      this.client = { bus: await openBus(nc), close: () => nc.close() };
+    }
+    return this.client.bus;
+  }
+
   async stopServices(): Promise<void> {
     await Promise.all(this.running.splice(0).map((s) => s.forceStop()));
   }
 
   async dispose(): Promise<void> {
     await this.stopServices();
+    await this.client?.close();
     await Promise.all([this.imap.dispose(), this.smtp.dispose(), this.nats.dispose()]);
   }
 }

@@ -51,6 +51,8 @@ export const ImapServerConfig = z
     /** Backoff between reconnects after the connection dropped: doubles from min to max. */
     reconnectMin: duration().default(1_000),
     reconnectMax: duration().default(300_000),
+    /** Look for new mail this often even when IDLE reported nothing (IDLE can go quiet). */
+    pollInterval: duration().default(60_000),
   })
   .transform(withPort({ tls: 993, starttls: 143, none: 143 }));
 

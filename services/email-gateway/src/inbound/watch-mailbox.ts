@@ -5,9 +5,6 @@ import type { GatewayStatus } from "../status.ts";
 import { ImapError, type ImapSession } from "./imap-client.ts";
 import { sleep } from "../sleep.ts";
 
-/** A safety net for servers whose IDLE stops reporting: look anyway this often. */
-const POLL_MS = 60_000;
-
 export interface WatchDeps {
   cfg: EmailConfig;
   log: Logger;
@@ -73,10 +70,12 @@ async function session(d: WatchDeps, healthy: () => void): Promise<void> {
     poke();
   });
   d.stop.addEventListener("abort", poke);
+  // A safety net for servers whose IDLE goes quiet, and for changes IDLE does not report
+  // (a mailbox deleted and re-created under the selected one).
   const poll = setInterval(() => {
     dirty = true;
     poke();
-  }, POLL_MS);
+  }, d.cfg.imap.pollInterval);
   try {
     while (!d.stop.aborted && !closed) {
       if (dirty) {
