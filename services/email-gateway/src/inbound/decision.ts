@@ -9,7 +9,7 @@ export interface MailDecision {
  */
 export function parseDecision(text: string): MailDecision | undefined {
   const trimmed = text.trim();
-  const m = /^(approved?|reject(?:ed)?)\b[\s.:,;!-]*([\s\S]*)$/i.exec(trimmed);
+  const m = /^(approved?|reject(?:ed)?)\b[\s.:,;!\u2013\u2014-]*([\s\S]*)$/i.exec(trimmed);
   if (!m) return undefined;
   const word = m[1]!.toLowerCase();
   const rest = (m[2] ?? "").trim();

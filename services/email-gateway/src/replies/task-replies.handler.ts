@@ -62,10 +62,13 @@ export function createReplyHandler(d: ReplyDeps): (msg: JsMsg) => Promise<Outcom
     const id = ends
       ? `reply-${r.id}-${digest(r.finishedAt ?? event.at, 8)}`
       : `ask-${r.id}-${msg.info.streamSequence}`;
-    const references = capReferences([
-      ...(attrs["references"] ?? "").split(" ").filter(Boolean),
-      messageId,
-    ]);
+    // The thread's root first: the outbox derives the thread (and its reply cap) from it,
+    // even when the mail being answered came without References.
+    const references = capReferences(
+      [attrs["threadRoot"], ...(attrs["references"] ?? "").split(" "), messageId].filter(
+        (v): v is string => v !== undefined && v !== "",
+      ),
+    );
     const { duplicate } = await publishEmail(d.bus.js, {
       v: 1,
       id,
