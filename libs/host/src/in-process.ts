@@ -67,20 +67,29 @@ export async function startInProcess(
   const force = new AbortController();
   const instance = opts.instance ?? instanceId();
   const services: RunningService[] = [];
-  for (const def of defs) {
-    const svc = await def.start({
-      config,
-      secrets,
-      log: log.child({ service: def.name, instance }),
-      bus,
-      registry,
-      http: app,
-      stop: stop.signal,
-      force: force.signal,
-      instance,
-    });
-    services.push(svc);
-    components.push(svc.component);
+  try {
+    for (const def of defs) {
+      const svc = await def.start({
+        config,
+        secrets,
+        log: log.child({ service: def.name, instance }),
+        bus,
+        registry,
+        http: app,
+        stop: stop.signal,
+        force: force.signal,
+        instance,
+      });
+      services.push(svc);
+      components.push(svc.component);
+    }
+  } catch (err) {
+    // A service that fails to start must not leave the others or the connection behind.
+    stop.abort();
+    force.abort();
+    await Promise.all(services.map((s) => s.done));
+    await nc.close();
+    throw err;
   }
   lifecycle.set("running");
   let stopped: Promise<void> | undefined;

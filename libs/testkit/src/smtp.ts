@@ -6,6 +6,8 @@ export interface CapturedMail {
   /** SMTP envelope: MAIL FROM and every RCPT TO. */
   from: string;
   to: string[];
+  /** Whether the session was encrypted (implicit TLS or after STARTTLS). */
+  secure: boolean;
   /** The message exactly as received (CRLF line ends). */
   raw: string;
   /** Header lines of the top-level header block, unfolded, keyed lower-case (repeats kept). */
@@ -20,8 +22,8 @@ export interface CapturedMail {
 }
 
 export interface TestSmtpOptions {
-  /** Implicit TLS with this certificate and key. */
-  tls?: { cert: string; key: string };
+  /** TLS with this certificate and key: implicit, or by STARTTLS on the plain port. */
+  tls?: { cert: string; key: string; starttls?: boolean };
   /** Require AUTH with this user and password. */
   auth?: { user: string; password: string };
 }
@@ -62,10 +64,9 @@ export async function startTestSmtp(opts: TestSmtpOptions = {}): Promise<TestSmt
   let rejectMessage = "rejected";
   let rejectedTotal = 0;
   const server = new SMTPServer({
-    secure: opts.tls !== undefined,
+    secure: opts.tls !== undefined && opts.tls.starttls !== true,
     ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert } : {}),
-    // Implicit TLS or plain text; STARTTLS would need a certificate on the plain port too.
-    disabledCommands: ["STARTTLS"],
+    disabledCommands: opts.tls?.starttls === true ? [] : ["STARTTLS"],
     authOptional: opts.auth === undefined,
     allowInsecureAuth: true,
     logger: false,
@@ -94,6 +95,7 @@ export async function startTestSmtp(opts: TestSmtpOptions = {}): Promise<TestSmt
             mails.push({
               from: from === false ? "" : from.address,
               to: session.envelope.rcptTo.map((r) => r.address),
+              secure: session.secure,
               raw,
               headers: headerBlock(raw),
               text: parsed.text ?? "",

@@ -323,6 +323,34 @@ describe("email gateway: an inbox as a task source", () => {
     );
   });
 
+  it("leaves mail over email.limits.maxMessageSize undownloaded and unread, with a log line", async () => {
+    const gw = await fx.gateway({ limits: { maxMessageSize: "1KB" } });
+    const mid = "<huge-1@example.test>";
+    await fx.imap.append(rawMail({ messageId: mid, body: "x".repeat(4000) }));
+    await fx.logs.waitFor(
+      /mail uid \d+ is \d+ bytes, over email\.limits\.maxMessageSize: not downloaded/,
+    );
+    await waitFor(async () =>
+      (await fx.imap.messages()).find((m) => m.messageId === mid)?.flags.includes(FLAG_SKIPPED),
+    );
+    expect(await fx.record(gw, taskIdOf(mid))).toBeUndefined();
+    expect((await fx.imap.messages()).find((m) => m.messageId === mid)?.flags).not.toContain(
+      "\\Seen",
+    );
+  });
+
+  it("says clearly when the IMAP login is refused, and is not ready", async () => {
+    const gw = await fx.gateway({}, undefined, { ...fx.env(), IMAP_PASSWORD: "wrong-password" });
+    const line = await fx.logs.waitFor(
+      /^IMAP login refused .*check email\.imap\.user and IMAP_PASSWORD/,
+    );
+    expect(line["level"]).toBe(50);
+    expect((await gw.app.request("/readyz")).status).toBe(503);
+    await expect(fx.gateway({}, undefined, { SMTP_PASSWORD })).rejects.toThrow(
+      /IMAP_PASSWORD is not set/,
+    );
+  });
+
   it("does nothing, and says so in /status, when the config has no email section", async () => {
     const svc = await startInProcess([emailGatewayService()], { natsUrl: fx.nats.url });
     try {

@@ -184,11 +184,12 @@ export class GatewayFixture {
   async gateway(
     email: Record<string, unknown> = {},
     instance?: string,
+    env: Record<string, string> = this.env(),
   ): Promise<InProcessServices> {
     const svc = await startInProcess([emailGatewayService()], {
       natsUrl: this.nats.url,
       config: this.config(email),
-      env: this.env(),
+      env,
       logLevel: "info",
       logDestination: this.logs.stream,
       ...(instance !== undefined ? { instance } : {}),

@@ -42,8 +42,12 @@ export function mapImapError(thrown: unknown, what: string): ImapError {
       { cause: err },
     );
   }
-  if (err.tlsFailed === true) {
-    return new ImapError("IMAP_TLS", `IMAP TLS failed: ${err.message}`, { cause: err });
+  if (err.tlsFailed === true || /CERT|SELF_SIGNED|TLS|SSL/.test(err.code ?? "")) {
+    return new ImapError(
+      "IMAP_TLS",
+      `IMAP TLS failed: ${err.message} (email.imap.caFile can name a CA to trust)`,
+      { cause: err },
+    );
   }
   if (err.code !== undefined && CONNECTION_CODES.has(err.code)) {
     return new ImapError("IMAP_CONNECTION", `IMAP connection lost (${err.code}) during ${what}`, {

@@ -38,7 +38,8 @@ export async function watchMailbox(d: WatchDeps): Promise<void> {
       const e = coerceError(err);
       error = e.message;
       const auth = e instanceof ImapError && e.code === "IMAP_AUTH";
-      d.log[auth ? "error" : "warn"]({ err: e }, `IMAP: ${e.message}`);
+      const line = e.message.startsWith("IMAP") ? e.message : `inbox sync failed: ${e.message}`;
+      d.log[auth ? "error" : "warn"]({ err: e }, line);
     }
     d.status.disconnected(error);
     if (d.stop.aborted) break;

@@ -97,6 +97,13 @@ export function createSendHandler(
       }
     }
 
+    const waitMs = d.limiter.waitMs();
+    if (waitMs > 0) {
+      log.info(
+        { waitMs },
+        `send rate limit reached (${d.cfg.limits.sendPerMinute} per minute): waiting ${waitMs} ms`,
+      );
+    }
     if (!(await d.limiter.acquire(ctx.force))) return retry("shutting down", 0);
     const composed = composeMail(mail, d.cfg, d.secrets);
     if (threadKey !== undefined) {
