@@ -8,14 +8,15 @@ function controlsToSpaces(value: string): string {
   return out;
 }
 
-/** `<id@host>` without spaces or control characters, or undefined when nothing usable is left. */
+/** `<left@right>` without spaces or control characters, or undefined when that is not left. */
 export function normaliseMessageId(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const bracketed = /<([^<>]+)>/.exec(value)?.[1] ?? value;
   const clean = controlsToSpaces(bracketed)
     .replace(/[\s<>]/g, "")
     .slice(0, 500);
-  return clean === "" ? undefined : `<${clean}>`;
+  // RFC 5322: id-left "@" id-right. Anything else is not an id worth threading on.
+  return /^[^@]+@[^@]+$/.test(clean) ? `<${clean}>` : undefined;
 }
 
 /** A header value as one line: CR, LF and other control characters become spaces. */
