@@ -300,8 +300,15 @@ export async function startTestDovecot(opts: TestDovecotOptions = {}): Promise<T
       }),
     recreateMailbox: (mailbox) =>
       withClient(async (c) => {
+        const before = await c.status(mailbox, { uidValidity: true });
         await c.mailboxDelete(mailbox);
-        await c.mailboxCreate(mailbox);
+        // A session that still has the mailbox selected may bring its directory back.
+        const list = await c.list();
+        if (!list.some((l) => l.path === mailbox)) await c.mailboxCreate(mailbox);
+        const after = await c.status(mailbox, { uidValidity: true });
+        if (!before || !after || before.uidValidity === after.uidValidity) {
+          throw new Error(`re-creating ${mailbox} did not change its UIDVALIDITY`);
+        }
       }),
     async deliverToMaildir(raw) {
       const root = join(dir, "mail", user);

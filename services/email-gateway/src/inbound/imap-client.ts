@@ -3,7 +3,8 @@ import { ImapFlow, type ImapFlowError, type SearchObject } from "imapflow";
 import type { EmailConfig } from "@nightshift/config";
 import type { Logger } from "@nightshift/runtime";
 
-export type ImapErrorCode = "IMAP_AUTH" | "IMAP_TLS" | "IMAP_CONNECTION" | "IMAP_COMMAND";
+export type ImapErrorCode =
+  "IMAP_AUTH" | "IMAP_TLS" | "IMAP_CONNECTION" | "IMAP_COMMAND" | "IMAP_MAILBOX_CHANGED";
 
 /** An IMAP failure in our terms; imapflow's string codes stay in this file. */
 export class ImapError extends Error {
@@ -69,6 +70,8 @@ export interface ImapSession {
   readonly uidValidity: string;
   /** UIDNEXT when the mailbox was opened. */
   readonly uidNext: number;
+  /** UIDVALIDITY of the inbox as the server has it now (STATUS), to notice a re-creation. */
+  currentUidValidity(): Promise<string | undefined>;
   search(query: SearchObject): Promise<number[]>;
   meta(uid: number): Promise<MessageMeta | undefined>;
   source(uid: number): Promise<Buffer | undefined>;
@@ -133,6 +136,11 @@ export async function openImapSession(opts: OpenImapOptions): Promise<ImapSessio
     return {
       uidValidity: box.uidValidity.toString(),
       uidNext: box.uidNext,
+      currentUidValidity: () =>
+        wrap("STATUS", async () => {
+          const st = await client.status(inbox, { uidValidity: true });
+          return st && st.uidValidity !== undefined ? st.uidValidity.toString() : undefined;
+        }),
       search: (query) =>
         wrap("SEARCH", async () => {
           const r = await client.search(query, { uid: true });

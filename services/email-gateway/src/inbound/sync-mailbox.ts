@@ -3,7 +3,7 @@ import type { Logger } from "@nightshift/runtime";
 import type { GatewayStatus } from "../status.ts";
 import type { CursorStore } from "./cursor.ts";
 import { FLAG_DONE, FLAG_SKIPPED, type Disposition } from "./flags.ts";
-import type { ImapSession } from "./imap-client.ts";
+import { ImapError, type ImapSession } from "./imap-client.ts";
 
 export interface SyncDeps {
   cfg: EmailConfig;
@@ -27,6 +27,15 @@ type Mode = "first" | "rescan" | "incremental";
  *   is looked at again; Message-ID-derived task ids stop duplicates.
  */
 export async function syncMailbox(d: SyncDeps, session: ImapSession): Promise<void> {
+  // A mailbox deleted and re-created under our selection keeps answering with the old
+  // view on some servers; STATUS sees the new one.
+  const live = await session.currentUidValidity();
+  if (live !== undefined && live !== session.uidValidity) {
+    throw new ImapError(
+      "IMAP_MAILBOX_CHANGED",
+      `IMAP mailbox ${d.cfg.folders.inbox} was re-created (UIDVALIDITY ${session.uidValidity} is now ${live}): reopening it`,
+    );
+  }
   const stored = await d.cursor.read();
   let mode: Mode;
   let lastUid = 0;

@@ -95,6 +95,5 @@ async function session(d: WatchDeps, healthy: () => void): Promise<void> {
     d.stop.removeEventListener("abort", poke);
     if (!closed) await s.logout();
   }
-  if (!d.stop.aborted)
-    throw new ImapError("IMAP_CONNECTION", "the IMAP server closed the connection");
+  if (!d.stop.aborted) throw new ImapError("IMAP_CONNECTION", "IMAP server closed the connection");
 }
