@@ -8,7 +8,7 @@ import { ALICE, GatewayFixture, rawMail, taskIdOf } from "./gateway-fixture.int.
 const fx = new GatewayFixture();
 beforeAll(() => fx.start());
 afterAll(() => fx.dispose());
-afterEach(() => fx.stopServices());
+afterEach((ctx) => fx.afterEach(ctx));
 
 function header(mail: { headers: Map<string, string[]> }, key: string): string {
   const v = mail.headers.get(key)?.[0];

@@ -16,7 +16,7 @@ import {
 const fx = new GatewayFixture();
 beforeAll(() => fx.start());
 afterAll(() => fx.dispose());
-afterEach(() => fx.stopServices());
+afterEach((ctx) => fx.afterEach(ctx));
 
 /** A faithful stand-in for the GitHub sink: it opens "a pull request" and returns its URL. */
 const prSink: ResultSink = {

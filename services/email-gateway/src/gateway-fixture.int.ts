@@ -2,7 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { deterministicTaskId, isTerminal, Streams, type TaskRecord } from "@nightshift/contracts";
+import {
+  deterministicTaskId,
+  isTerminal,
+  Streams,
+  Subjects,
+  type TaskRecord,
+} from "@nightshift/contracts";
 import { executorService, type ResultSink } from "@nightshift/executor";
 import { startInProcess, type InProcessServices } from "@nightshift/host";
 import { connectNats, openBus, type Bus } from "@nightshift/messaging";
@@ -218,6 +224,20 @@ export class GatewayFixture {
     return (await svc.bus.tasks.get(id))?.record;
   }
 
+  /**
+   * Waits until a task is fully published: record, TASKS message and its "queued" event
+   * (publishTask writes them in that order).
+   */
+  async published(svc: InProcessServices, id: string, timeoutMs = 20_000): Promise<void> {
+    await waitFor(
+      async () =>
+        (await svc.bus.jsm.streams
+          .getMessage(Streams.events, { last_by_subj: Subjects.event(id, "state") })
+          .catch(() => null)) !== null,
+      { timeoutMs, message: `task ${id} to be published` },
+    );
+  }
+
   async terminal(svc: InProcessServices, id: string, timeoutMs = 30_000): Promise<TaskRecord> {
     return waitFor(
       async () => {
@@ -252,6 +272,18 @@ export class GatewayFixture {
       this.client = { bus: await openBus(nc), close: () => nc.close() };
     }
     return this.client.bus;
+  }
+
+  /** For `afterEach`: on a failed test, print the services' last log lines; then stop them. */
+  async afterEach(ctx: { task: { result?: { state?: string } } }): Promise<void> {
+    if (ctx.task.result?.state === "fail") {
+      const lines = this.logs.records.slice(-40).map((r) => {
+        const err = r["err"] as { message?: string } | undefined;
+        return `${new Date(Number(r["time"])).toISOString()} ${msgOf(r)}${err?.message !== undefined ? ` (${err.message})` : ""}`;
+      });
+      console.error(`last log lines:\n${lines.join("\n")}`);
+    }
+    await this.stopServices();
   }
 
   async stopServices(): Promise<void> {

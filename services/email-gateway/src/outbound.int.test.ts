@@ -9,7 +9,7 @@ import { ALICE, GatewayFixture, SMTP_PASSWORD } from "./gateway-fixture.int.ts";
 const fx = new GatewayFixture();
 beforeAll(() => fx.start());
 afterAll(() => fx.dispose());
-afterEach(() => fx.stopServices());
+afterEach((ctx) => fx.afterEach(ctx));
 
 let n = 0;
 function mail(extra: Partial<EmailOutboundInput> = {}): EmailOutboundInput {

@@ -24,7 +24,7 @@ afterAll(async () => {
   await starttlsSmtp.dispose();
   await fx.dispose();
 });
-afterEach(() => fx.stopServices());
+afterEach((ctx) => fx.afterEach(ctx));
 
 function imap(security: "tls" | "starttls", withCa = true): Record<string, unknown> {
   return {

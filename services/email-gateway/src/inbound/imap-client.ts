@@ -70,8 +70,12 @@ export interface ImapSession {
   readonly uidValidity: string;
   /** UIDNEXT when the mailbox was opened. */
   readonly uidNext: number;
-  /** UIDVALIDITY of the inbox as the server has it now (STATUS), to notice a re-creation. */
-  currentUidValidity(): Promise<string | undefined>;
+  /**
+   * Selects the inbox again and returns its UIDVALIDITY now. A mailbox deleted and
+   * re-created under the selection keeps answering from the old view on some servers
+   * (Dovecot, even to STATUS), so only a new SELECT notices.
+   */
+  reselect(): Promise<string>;
   search(query: SearchObject): Promise<number[]>;
   meta(uid: number): Promise<MessageMeta | undefined>;
   source(uid: number): Promise<Buffer | undefined>;
@@ -136,11 +140,8 @@ export async function openImapSession(opts: OpenImapOptions): Promise<ImapSessio
     return {
       uidValidity: box.uidValidity.toString(),
       uidNext: box.uidNext,
-      currentUidValidity: () =>
-        wrap("STATUS", async () => {
-          const st = await client.status(inbox, { uidValidity: true });
-          return st && st.uidValidity !== undefined ? st.uidValidity.toString() : undefined;
-        }),
+      reselect: () =>
+        wrap("SELECT", async () => (await client.mailboxOpen(inbox)).uidValidity.toString()),
       search: (query) =>
         wrap("SEARCH", async () => {
           const r = await client.search(query, { uid: true });

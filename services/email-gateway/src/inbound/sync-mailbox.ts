@@ -27,15 +27,6 @@ type Mode = "first" | "rescan" | "incremental";
  *   is looked at again; Message-ID-derived task ids stop duplicates.
  */
 export async function syncMailbox(d: SyncDeps, session: ImapSession): Promise<void> {
-  // A mailbox deleted and re-created under our selection keeps answering with the old
-  // view on some servers; STATUS sees the new one.
-  const live = await session.currentUidValidity();
-  if (live !== undefined && live !== session.uidValidity) {
-    throw new ImapError(
-      "IMAP_MAILBOX_CHANGED",
-      `IMAP mailbox ${d.cfg.folders.inbox} was re-created (UIDVALIDITY ${session.uidValidity} is now ${live}): reopening it`,
-    );
-  }
   const stored = await d.cursor.read();
   let mode: Mode;
   let lastUid = 0;
@@ -92,7 +83,10 @@ async function processOne(d: SyncDeps, session: ImapSession, uid: number): Promi
     disposition = { kind: "skipped", reason: "too-large" };
   } else {
     const source = await session.source(uid);
-    if (source === undefined) return;
+    // Listed a moment ago and now without content: do not move past it, look again later.
+    if (source === undefined) {
+      throw new ImapError("IMAP_COMMAND", `IMAP FETCH of uid ${uid} returned no message`);
+    }
     disposition = await d.handle(uid, source);
   }
   d.status.noteDisposition(disposition);

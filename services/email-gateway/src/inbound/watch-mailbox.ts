@@ -59,6 +59,7 @@ async function session(d: WatchDeps, healthy: () => void): Promise<void> {
     "IMAP connected: watching the inbox (IDLE)",
   );
   let dirty = true;
+  let recheck = false;
   let closed = false;
   let wake: (() => void) | undefined;
   const poke = (): void => wake?.();
@@ -75,10 +76,21 @@ async function session(d: WatchDeps, healthy: () => void): Promise<void> {
   // (a mailbox deleted and re-created under the selected one).
   const poll = setInterval(() => {
     dirty = true;
+    recheck = true;
     poke();
   }, d.cfg.imap.pollInterval);
   try {
     while (!d.stop.aborted && !closed) {
+      if (recheck) {
+        recheck = false;
+        const now = await s.reselect();
+        if (now !== s.uidValidity) {
+          throw new ImapError(
+            "IMAP_MAILBOX_CHANGED",
+            `IMAP mailbox ${d.cfg.folders.inbox} was re-created (UIDVALIDITY ${s.uidValidity} is now ${now}): reopening it`,
+          );
+        }
+      }
       if (dirty) {
         dirty = false;
         await d.sync(s);
