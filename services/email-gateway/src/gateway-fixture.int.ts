@@ -1,7 +1,6 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import {
   deterministicTaskId,
   isTerminal,
@@ -23,50 +22,12 @@ import {
   type TestRepo,
   type TestSmtp,
 } from "@nightshift/testkit";
+import { LogCapture, msgOf } from "./log-capture.int.ts";
 import { emailGatewayService } from "./service.ts";
 
 export const AGENT = "agent@example.test";
 export const ALICE = "alice@example.test";
 export const SMTP_PASSWORD = "smtp-secret-6f2a91";
-
-function msgOf(record: Record<string, unknown>): string {
-  const msg = record["msg"];
-  return typeof msg === "string" ? msg : "";
-}
-
-/** Log records of the services, as written (JSON lines). */
-export class LogCapture {
-  readonly records: Record<string, unknown>[] = [];
-  readonly stream = new Writable({
-    write: (chunk: Buffer, _enc, done) => {
-      for (const line of chunk.toString().split("\n")) {
-        if (line.trim() === "") continue;
-        try {
-          this.records.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          this.records.push({ msg: line });
-        }
-      }
-      done();
-    },
-  });
-
-  messages(): string[] {
-    return this.records.map(msgOf);
-  }
-
-  find(pattern: RegExp): Record<string, unknown> | undefined {
-    return this.records.find((r) => pattern.test(msgOf(r)));
-  }
-
-  /** Waits for a record whose message matches. */
-  waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<Record<string, unknown>> {
-    return waitFor(() => this.find(pattern), {
-      timeoutMs,
-      message: `a log line matching ${pattern}`,
-    });
-  }
-}
 
 export interface MailSpec {
   from?: string;
