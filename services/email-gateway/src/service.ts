@@ -146,6 +146,7 @@ async function startGateway(
     stop: deps.stop,
     force: deps.force,
     dlqSubject: () => "dlq.events.email-replies",
+    autoWorkingMs: 15_000,
     onPullError: (err) => repliesLog.warn({ err }, "task event pull failed; retrying"),
   });
 
