@@ -11,7 +11,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.ts", "bench/*.ts"] },
+        projectService: { allowDefaultProject: ["*.ts"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -13,6 +13,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    globalSetup: ["scripts/vitest-global-setup.ts"],
     reporters: process.env.CI ? ["default"] : ["default"],
   },
 });

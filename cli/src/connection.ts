@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
+import { userInfo } from "node:os";
 import { join } from "node:path";
+import { busClient, httpClient, type NightshiftClient } from "@nightshift/client";
 import { loadConfig, type LoadedConfig } from "@nightshift/config";
 import { NightshiftError } from "@nightshift/errors";
 import { connectNats, openBus, provision, type Bus } from "@nightshift/messaging";
@@ -84,4 +86,34 @@ export async function openClient(
     await nc.close();
     throw err;
   }
+}
+
+export interface Session {
+  loaded: LoadedConfig;
+  client: NightshiftClient;
+  close(): Promise<void>;
+}
+
+/**
+ * The client commands use: the HTTP API when `NIGHTSHIFT_API_URL` is set (with the token in
+ * `NIGHTSHIFT_API_TOKEN`), NATS otherwise. Both run the same library code, so a command
+ * prints the same either way.
+ */
+export async function openSession(
+  configPath: string | undefined,
+  io: Io,
+  opts: { provision?: boolean } = {},
+): Promise<Session> {
+  const apiUrl = io.env["NIGHTSHIFT_API_URL"];
+  if (apiUrl !== undefined && apiUrl !== "") {
+    const loaded = loadConfig({ path: configPath, env: io.env, cwd: io.cwd });
+    const client = httpClient({ url: apiUrl, token: loaded.secrets.NIGHTSHIFT_API_TOKEN });
+    return { loaded, client, close: () => Promise.resolve() };
+  }
+  const c = await openClient(configPath, io, opts);
+  return {
+    loaded: c.loaded,
+    client: busClient(c.bus, { by: `cli:${userInfo().username}` }),
+    close: () => c.close(),
+  };
 }

@@ -1,14 +1,16 @@
 import type { Command } from "../command.ts";
-import { approve } from "./approve.ts";
+import { approve, reject } from "./approve.ts";
 import { cancel } from "./cancel.ts";
 import { config } from "./config.ts";
 import { dlq } from "./dlq.ts";
 import { init } from "./init.ts";
 import { logs } from "./logs.ts";
-import { reject } from "./reject.ts";
+import { pause } from "./pause.ts";
+import { resume } from "./resume.ts";
 import { service } from "./service.ts";
 import { status } from "./status.ts";
 import { submit } from "./submit.ts";
+import { trigger } from "./trigger.ts";
 import { up } from "./up.ts";
 
 /** Every command, in the order `nightshift --help` lists them. */
@@ -22,6 +24,9 @@ export const COMMANDS: readonly Command[] = [
   approve,
   reject,
   dlq,
+  trigger,
+  pause,
+  resume,
   config,
   init,
 ];

@@ -17,7 +17,7 @@ export const service: Command = {
         ),
       );
     }
-    const def = serviceDefinitions(io.env)[name as ServiceName];
+    const def = serviceDefinitions(io.env, io.cwd)[name as ServiceName];
     return hostServices([def], { name, env: io.env, configPath: args.config });
   },
 };

@@ -32,17 +32,163 @@ executor:
   busyDelay: 5s                  # how soon a task whose repository is busy is looked at again
   drainTimeout: 30s              # on shutdown, time given to running tasks
 
+# Git workspaces: one bare mirror per repository, a clone of it per task (under
+# executor.workspaces) on branch nightshift/<taskId>.
+workspace:
+  # mirrors: /var/lib/mirrors    # shared by a repository's tasks; default <executor.workspaces>/.mirrors
+  ttl: 24h                       # a workspace whose executor is gone is removed after this idle time
+  sweepInterval: 10m             # how often finished and stale workspaces are looked for
+  quota: 10GiB                   # disk per workspace (KB/MB/GB or KiB/MiB/GiB); over it the task stops
+  quotaInterval: 15s             # how often a running task's workspace is measured
+
 # Agent backends, by name. Tasks pick one with --backend.
 backends:
   # Runs the prompt as a shell script in the workspace: for trying things out.
   shell:
     type: command
     argv: ["sh", "-c", "{prompt}"]
-  # Any agent CLI by argv template; {prompt} {taskId} {workspace} {model} are replaced.
+  # Any agent CLI by argv template; {prompt} {taskId} {workspace} {model} {maxTurns} are replaced.
   echo:
     type: command
     argv: ["sh", "-c", "cat > AGENT_NOTES.md"]
     prompt: stdin                # the prompt goes to the agent's stdin
+  # Claude Code (npm i -g @anthropic-ai/claude-code); needs ANTHROPIC_API_KEY
+  # (or CLAUDE_CODE_OAUTH_TOKEN with credential: CLAUDE_CODE_OAUTH_TOKEN).
+  # claude:
+  #   type: claude-code
+  #   model: claude-sonnet-4-5
+  #   maxTurns: 50               # for tasks that set none
+  #   permissionMode: bypassPermissions   # or acceptEdits, with allowedTools: [Read, Edit, Bash]
+  #   appendSystemPrompt: "Run the tests before you finish."
+  #   rateLimitFallback: 60s     # wait after a 429 that names no reset time
+  # Codex (npm i -g @openai/codex); needs OPENAI_API_KEY. baseUrl: any Responses API endpoint.
+  # codex:
+  #   type: codex
+  #   model: gpt-5-codex
+  #   sandbox: danger-full-access  # codex's own sandbox; nightshift's contains it already
+  #   baseUrl: https://api.openai.com/v1
+  # nightshift's own loop on the Messages API (tools run in the sandbox); needs ANTHROPIC_API_KEY.
+  # api:
+  #   type: anthropic
+  #   model: claude-sonnet-4-5
+  #   maxTurns: 50
+  #   tools: [read_file, write_file, edit_file, list_files, search, run_shell]
+  # Other agent CLIs by preset: aider, gptme, opencode.
+  # aider:
+  #   type: command
+  #   preset: aider
+  #   model: sonnet
+
+# Where agents run. bwrap: bubblewrap with a read-only system, only the workspace and a
+# private home writable, no view of the executor's files or secrets; none: the pod is the
+# sandbox (Kubernetes); auto: bwrap when it works on this machine.
+sandbox:
+  driver: auto
+  user: { uid: 10000, gid: 10000 }  # agents run as uid 10000.. (one per slot) when the executor is root
+  homes: .nightshift/homes       # each task's private HOME (agent sessions live here)
+  # limits:
+  #   memory: 4g                 # data per process
+  #   processes: 512             # per task (needs root: one uid per task)
+  #   fileSize: 1g
+  # readOnly: [/opt/tools]       # extra host paths agents may read
+  # egress:                      # only these hosts, through a proxy in the executor
+  #   allow: [api.anthropic.com, api.openai.com, "*.github.com"]
+  #   strict: true               # no network in the sandbox but the proxy (bwrap only)
+
+# Model prices in USD per million tokens, by model id prefix; built in for current Claude
+# and GPT models. Entries here add to them or replace them.
+# prices:
+#   my-model: { input: 1, output: 4, cacheWrite: 1.25, cacheRead: 0.1 }
+
+# Prompt templates by task kind (adhoc, issue, pr-checks, pr-review, email, schedule, or
+# default), replacing the built-in ones. Placeholders: {{prompt}} {{card}} {{snapshot}}
+# {{instructions}} {{fix_list}} {{rounds}} {{result_contract}} {{repo}} {{branch}}
+# {{task_id}} {{kind}} {{source}}; any other {{name}} is a config error.
+# prompts:
+#   system: "Follow the repository's CONTRIBUTING.md."
+#   templates:
+#     schedule: |
+#       {{instructions}}
+#       Nightly maintenance: {{prompt}}
+#       {{result_contract}}
+
+# Daily spending limits (UTC days), counted from every backend's token usage. A task whose
+# repository or source is over its limit waits (reason budget) until the next day.
+# budgets:
+#   perRepoDailyUsd: 20
+#   repos:
+#     https://github.com/acme/web: 50
+#   perSourceDailyUsd:
+#     email: 5
+
+# Tasks on a clock. Any number of schedulers may run: one holds the leader lease and fires.
+# \`nightshift trigger <name>\` fires one slot by hand (what a Kubernetes CronJob runs);
+# \`nightshift pause|resume [--schedule name]\` stops and restarts firing.
+# schedules:
+#   nightly-deps:
+#     cron: "0 2 * * *"              # croner; with 6 fields the first is seconds
+#     timezone: Europe/Berlin        # IANA zone the expression is read in (default UTC)
+#     enabled: true
+#     jitter: 5m                     # each fire is delayed by a stable amount up to this
+#     missed: skip                   # fires due while no scheduler ran: skip, or run-once
+#     grace: 5m                      # a fire this late after a restart or hand-over still runs
+#     gate:                          # a cheap check first: no pass, no task, no tokens spent
+#       type: command                # exit code 0 means there is work
+#       command: test -s /srv/queue/pending.txt
+#       timeout: 30s
+#       # cwd: /srv/queue
+#       # or: type: github-issues, repo: acme/web, label: nightshift (GITHUB_TOKEN, GITHUB_API_URL)
+#     task:
+#       prompt: Update the dependencies and fix what breaks.
+#       # card: { goal: ..., acceptance: [...] }   # instead of or as well as the prompt
+#       repo: https://github.com/acme/web.git
+#       base: main
+#       backend: shell
+#       # model: claude-sonnet-4-5
+#       mode: autonomous             # or supervised
+#       limits: { timeout: 30m, maxTurns: 50, maxCostUsd: 5 }
+#       labels: { team: web }
+
+# Telling people what happened. A rule sends matching events to its channels.
+# notifier:
+#   progressInterval: 5m           # progress of one task is coalesced to one message per interval
+#   retryDelay: 5s                 # a failing channel is retried after this, doubling ...
+#   retryMaxDelay: 10m             # ... up to this
+#   maxAttempts: 10                # then that channel gives up on that notification
+#   taskUrl: https://nightshift.example.com/tasks/{taskId}
+#   channels:
+#     team:
+#       type: slack                  # incoming webhook, URL from SLACK_WEBHOOK_URL
+#       webhookUrlEnv: SLACK_WEBHOOK_URL
+#       timeout: 10s
+#     ci:
+#       type: webhook                # JSON POST, X-Nightshift-Signature: sha256=HMAC(secret, "<timestamp>.<body>")
+#       url: https://ci.example.com/hooks/nightshift
+#       secretEnv: NIGHTSHIFT_WEBHOOK_SECRET
+#     oncall:
+#       type: email                  # sent by the email gateway
+#       to: [oncall@example.com]
+#     threads:
+#       type: source                 # a comment in the task's own GitHub or Linear thread
+#   rules:
+#     - channels: [team, ci]         # by default: succeeded, failed, blocked, cancelled, escalation
+#     - channels: [oncall]
+#       on: [failed, blocked, escalation]
+#       sources: [schedule]
+#       schedules: [nightly-deps]
+#       repos: [acme/web]
+#     - channels: [threads]
+#       on: [running, round, succeeded, failed, blocked]
+#       sources: [github, linear]
+
+# HTTP API and dashboard (\`nightshift service api\`, and part of \`nightshift up\`), served on
+# the http address above: /api/v1/..., /api/openapi.json, /dashboard/. Bearer tokens come
+# from NIGHTSHIFT_API_TOKENS ("name:token,..."); without any the API is off, except under
+# \`nightshift up\` on a loopback address.
+api:
+  maxBodyBytes: 262144           # larger request bodies are refused with 413
+  sampleInterval: 5s             # queue depth / dispatch latency sampling for the charts
+  samples: 720                   # samples kept (one hour at 5s)
 
 # The email gateway: mail To the agent's address becomes a task; the outcome is replied in the
 # same thread. Absent, the gateway does nothing. IMAP_PASSWORD and SMTP_PASSWORD come from the

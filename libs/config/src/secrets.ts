@@ -16,12 +16,16 @@ export const Secrets = z.object({
   GITHUB_APP_PRIVATE_KEY: optional,
   GITHUB_WEBHOOK_SECRET: optional,
   ANTHROPIC_API_KEY: optional,
+  /** A Claude subscription's token for the claude-code backend (`claude setup-token`). */
+  CLAUDE_CODE_OAUTH_TOKEN: optional,
   OPENAI_API_KEY: optional,
   LINEAR_API_KEY: optional,
   IMAP_PASSWORD: optional,
   SMTP_PASSWORD: optional,
   SLACK_WEBHOOK_URL: optional,
   NIGHTSHIFT_API_TOKENS: optional,
+  /** The token the CLI sends when it talks to the API (`NIGHTSHIFT_API_URL`). */
+  NIGHTSHIFT_API_TOKEN: optional,
 });
 export type Secrets = z.infer<typeof Secrets>;
 

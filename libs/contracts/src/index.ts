@@ -41,3 +41,5 @@ export { CancelRequest, ApprovalDecision, PauseFlag, Presence } from "./control.
 export { EmailOutbound } from "./outbox.ts";
 export type { EmailOutboundInput } from "./outbox.ts";
 export { Escalation } from "./escalation.ts";
+export { ScheduleState, ScheduleSkipReason } from "./schedule.ts";
+export { AgentResultFile, TestRun, RESULT_FILE } from "./agent-result.ts";

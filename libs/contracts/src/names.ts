@@ -15,6 +15,8 @@ export const Buckets = {
   control: "control",
   /** Presence of running service instances; entries expire when not refreshed. */
   services: "services",
+  /** Notifier delivery state: one key per notification and channel, so nothing is sent twice. */
+  notifications: "notifications",
 } as const;
 
 /** Object store names. */
@@ -57,6 +59,9 @@ export const Keys = {
   approval: (taskId: string) => `approval.${taskId}`,
   pauseAll: "pause.all",
   pauseSchedule: (name: string) => `pause.schedule.${name}`,
+  /** A schedule's cursor and counters in the cursors bucket. */
+  scheduleState: (name: string) => `schedule.${name}`,
+  scheduleStatesAll: "schedule.>",
   presence: (service: string, instance: string) => `${service}.${instance}`,
 } as const;
 

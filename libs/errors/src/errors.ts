@@ -15,7 +15,10 @@ export type ErrorCode =
   | "LEASE_LOST"
   | "TIMEOUT"
   | "CANCELLED"
-  | "USAGE";
+  | "USAGE"
+  | "SANDBOX"
+  /** The HTTP API answered with an error that has no closer code (401, 413, 503 …). */
+  | "API";
 
 export interface NightshiftErrorOptions {
   cause?: unknown;

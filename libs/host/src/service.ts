@@ -8,6 +8,7 @@ export const SERVICE_NAMES = [
   "email-gateway",
   "executor",
   "notifier",
+  "api",
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 

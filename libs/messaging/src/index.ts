@@ -22,3 +22,5 @@ export type { JsMsg, JetStreamClient } from "@nats-io/jetstream";
 export type { NatsConnection } from "@nats-io/transport-node";
 export type { KV } from "@nats-io/kv";
 export type { ObjectStore } from "@nats-io/obj";
+export { budgetScopes, overBudget, addSpend, spendOn, utcDay, nextUtcDay } from "./budgets.ts";
+export type { BudgetScope, SpendCounter } from "./budgets.ts";

@@ -31,6 +31,12 @@ export async function publishTask(
   }
   const task = parsed.data;
   const recordRev = await bus.tasks.create(newRecord(task));
+  // The queued event goes out first on this connection, so it is stored before the
+  // executor can receive the task and report it running; its ack is awaited afterwards.
+  const queued =
+    recordRev !== undefined
+      ? eventPublisher(bus.js, task.id, 0, "submit").emitNow({ type: "state", state: "queued" })
+      : Promise.resolve();
   const ack = await bus.js.publish(
     Subjects.taskRun(task.repo?.key ?? NO_REPO_KEY),
     JSON.stringify(task),
@@ -38,9 +44,7 @@ export async function publishTask(
       msgID: opts.msgId ?? task.id,
     },
   );
+  await queued;
   const created = recordRev !== undefined && !ack.duplicate;
-  if (created) {
-    await eventPublisher(bus.js, task.id, 0, "submit").emitNow({ type: "state", state: "queued" });
-  }
   return { task, created, seq: ack.seq };
 }

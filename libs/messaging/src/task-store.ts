@@ -73,6 +73,7 @@ export function applyTransition(
   if (to === "running" && next.startedAt === undefined) next.startedAt = at;
   if (["succeeded", "failed", "blocked", "cancelled"].includes(to)) next.finishedAt = at;
   if (opts.redrive === true) delete next.finishedAt;
+  opts.patch?.(next);
   next.transitions.push({
     state: to,
     at,
@@ -81,7 +82,6 @@ export function applyTransition(
   });
   if (next.transitions.length > MAX_TRANSITIONS)
     next.transitions.splice(0, next.transitions.length - MAX_TRANSITIONS);
-  opts.patch?.(next);
   return next;
 }
 
@@ -117,14 +117,20 @@ export class TaskStore {
 
   /**
    * Read-modify-write with CAS, retried on conflicts. `mutate` returns the new record,
-   * or undefined to leave it unchanged. It may throw to refuse the change.
+   * or undefined to leave it unchanged. It may throw to refuse the change. `known` is a
+   * recent read of the record to try first.
    */
   async update(
     id: string,
     mutate: (current: TaskRecord) => TaskRecord | undefined,
+    known?: StoredRecord,
   ): Promise<StoredRecord | undefined> {
+    let guess = known;
     for (let i = 0; i < 20; i++) {
-      const current = await this.get(id);
+      // A caller that just read or wrote the record passes it in: one round trip instead
+      // of two when nobody else changed it meanwhile; the CAS catches it when they did.
+      const current = guess ?? (await this.get(id));
+      guess = undefined;
       if (!current) return undefined;
       const next = mutate(current.record);
       if (next === undefined) return current;

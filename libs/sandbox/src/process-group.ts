@@ -6,11 +6,29 @@ import type { SandboxProcess, SpawnSpec } from "./types.ts";
 /** Environment variable that marks every process an agent starts, even ones that leave its group. */
 export const PROCESS_TAG = "NIGHTSHIFT_PROCESS_TAG";
 
-function procEntries(): string[] {
+/**
+ * Numeric /proc entries, optionally only those newer than `after`: processes an agent
+ * starts get higher PIDs than the agent itself unless the PID space wrapped meanwhile.
+ */
+function procEntries(after = 0): string[] {
+  let all: string[];
   try {
-    return readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+    all = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
   } catch {
     return [];
+  }
+  if (after <= 0 || pidsWrappedSince(after)) return all;
+  return all.filter((e) => Number(e) > after);
+}
+
+/** True when the kernel has handed out a PID lower than `pid` since (the PID space wrapped). */
+function pidsWrappedSince(pid: number): boolean {
+  try {
+    // the fifth field of /proc/loadavg is the most recently assigned PID
+    const last = Number(readFileSync("/proc/loadavg", "utf8").trim().split(/\s+/)[4]);
+    return !Number.isFinite(last) || last < pid;
+  } catch {
+    return true;
   }
 }
 
@@ -30,11 +48,14 @@ export function groupMembers(pgid: number): number[] {
   return out;
 }
 
-/** PIDs of live processes carrying `tag` in their environment (they escaped the group with setsid). */
-export function taggedProcesses(tag: string): number[] {
+/**
+ * PIDs of live processes carrying `tag` in their environment (they escaped the group with
+ * setsid). `after` limits the scan to PIDs above the agent's own.
+ */
+export function taggedProcesses(tag: string, after = 0): number[] {
   const needle = `${PROCESS_TAG}=${tag}\0`;
   const out: number[] = [];
-  for (const e of procEntries()) {
+  for (const e of procEntries(after)) {
     try {
       if (!readFileSync(`/proc/${e}/environ`, "utf8").includes(needle)) continue;
       const stat = readFileSync(`/proc/${e}/stat`, "utf8");
@@ -47,8 +68,33 @@ export function taggedProcesses(tag: string): number[] {
   return out;
 }
 
-function signalAll(pids: number[], signal: NodeJS.Signals): void {
-  for (const pid of pids) {
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Everything left of an agent: members of its group and tagged processes that left it. */
+function leftovers(pgid: number, tag: string): number[] {
+  if (pgid <= 0) return [];
+  // kill(-pgid, 0) answers "anyone left in the group?" in one syscall; the /proc scan for
+  // processes that left the group only looks at PIDs newer than the agent.
+  const inGroup = groupAlive(pgid) ? groupMembers(pgid) : [];
+  return [...new Set([...inGroup, ...taggedProcesses(tag, pgid)])];
+}
+
+/** Signals an agent's process group and every tagged process that left it. */
+export function signalTree(pgid: number, tag: string, signal: NodeJS.Signals): void {
+  if (pgid <= 0) return;
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // group already gone
+  }
+  for (const pid of taggedProcesses(tag, pgid)) {
     try {
       process.kill(pid, signal);
     } catch {
@@ -58,10 +104,24 @@ function signalAll(pids: number[], signal: NodeJS.Signals): void {
 }
 
 /**
- * Spawns `argv` as the leader of a new process group. Every descendant carries a tag in its
- * environment, so processes that left the group (setsid, double fork) are found too.
- * `exited` resolves when the leader has exited and nothing it started is left: leftovers
- * get SIGTERM, then SIGKILL after `leftoverGraceMs`.
+ * After an agent's leader exited: ends whatever it left running (SIGTERM, then SIGKILL
+ * after `graceMs`) and resolves when nothing is left.
+ */
+export async function reapLeftovers(pgid: number, tag: string, graceMs: number): Promise<void> {
+  if (leftovers(pgid, tag).length === 0) return;
+  signalTree(pgid, tag, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (leftovers(pgid, tag).length > 0) {
+    if (Date.now() > deadline) signalTree(pgid, tag, "SIGKILL");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Spawns `argv` in this process as the leader of a new process group. Every descendant
+ * carries a tag in its environment, so processes that left the group (setsid, double
+ * fork) are found too. `exited` resolves when the leader has exited and nothing it
+ * started is left.
  */
 export function spawnGroup(spec: SpawnSpec, leftoverGraceMs = 2_000): SandboxProcess {
   const [cmd, ...args] = spec.argv;
@@ -75,37 +135,19 @@ export function spawnGroup(spec: SpawnSpec, leftoverGraceMs = 2_000): SandboxPro
     ...(spec.uid !== undefined ? { uid: spec.uid } : {}),
     ...(spec.gid !== undefined ? { gid: spec.gid } : {}),
   });
-  const pgid = child.pid;
-  const leftovers = (): number[] =>
-    pgid === undefined ? [] : [...new Set([...groupMembers(pgid), ...taggedProcesses(tag)])];
-  const killAll = (signal: NodeJS.Signals): void => {
-    if (pgid === undefined) return;
-    try {
-      process.kill(-pgid, signal);
-    } catch {
-      // group already gone
-    }
-    signalAll(taggedProcesses(tag), signal);
-  };
+  const pgid = child.pid ?? -1;
+  const started = new Promise<{ pid: number; at: number }>((resolve) => {
+    child.once("spawn", () =>
+      resolve({ pid: pgid, at: performance.timeOrigin + performance.now() }),
+    );
+    child.once("error", () => resolve({ pid: -1, at: performance.timeOrigin + performance.now() }));
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     let settled = false;
     const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
       if (settled) return;
       settled = true;
-      if (leftovers().length === 0) {
-        resolve({ code, signal });
-        return;
-      }
-      killAll("SIGTERM");
-      const deadline = Date.now() + leftoverGraceMs;
-      const poll = (): void => {
-        if (leftovers().length === 0) resolve({ code, signal });
-        else {
-          if (Date.now() > deadline) killAll("SIGKILL");
-          setTimeout(poll, 50);
-        }
-      };
-      setTimeout(poll, 20);
+      void reapLeftovers(pgid, tag, leftoverGraceMs).then(() => resolve({ code, signal }));
     };
     child.once("exit", finish);
     child.once("error", (err) => {
@@ -114,11 +156,12 @@ export function spawnGroup(spec: SpawnSpec, leftoverGraceMs = 2_000): SandboxPro
     });
   });
   return {
-    pid: pgid ?? -1,
+    pid: pgid,
+    started,
     stdout: child.stdout!,
     stderr: child.stderr!,
     stdin: child.stdin,
     exited,
-    killGroup: killAll,
+    killGroup: (signal) => signalTree(pgid, tag, signal),
   };
 }

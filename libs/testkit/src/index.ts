@@ -11,3 +11,5 @@ export { startTestSmtp } from "./smtp.ts";
 export type { TestSmtp, TestSmtpOptions, CapturedMail } from "./smtp.ts";
 export { selfSignedCert } from "./tls.ts";
 export { freePort, waitForPort } from "./ports.ts";
+export { parsePrometheusText, PrometheusParseError } from "./prometheus.ts";
+export type { MetricFamily, MetricType, Sample } from "./prometheus.ts";

@@ -88,7 +88,7 @@ describe("email threads: approvals and follow-ups", () => {
 
     // `nightshift approve` writes through the same function (its own test runs the CLI).
     const viaCli = await decideApproval(bus, id, "approve", "cli:alice", "from the terminal");
-    expect(viaCli.awaiting).toBe(true);
+    expect(viaCli).toMatchObject({ decision: "approve", by: "cli:alice" });
     expect(await approvalOf(bus, id)).toMatchObject({ decision: "approve", by: "cli:alice" });
   });
 

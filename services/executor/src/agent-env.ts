@@ -1,10 +1,11 @@
 /** Variables an agent may inherit from the executor's environment. */
-const ALLOWED = ["PATH", "LANG", "LC_ALL", "TZ", "TERM", "HOME", "USER", "SHELL", "TMPDIR"];
+const ALLOWED = ["PATH", "LANG", "LC_ALL", "TZ", "TERM"];
 
 /**
  * The agent's base environment: only allowlisted variables, so tokens and credentials
- * of the executor (GITHUB_TOKEN, NATS_*, API keys) never reach the agent. Backends add
- * exactly the keys they need (a model API key) on top.
+ * of the executor (GITHUB_TOKEN, NATS_*, API keys) never reach the agent. HOME is the
+ * task's private home, set per task; backends add exactly the keys they need (a model
+ * API key) on top.
  */
 export function agentBaseEnv(
   env: Readonly<Record<string, string | undefined>>,

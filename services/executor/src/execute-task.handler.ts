@@ -1,4 +1,4 @@
-import { isTerminal, Keys, Task, type TaskRecord } from "@nightshift/contracts";
+import { isTerminal, Keys, Task } from "@nightshift/contracts";
 import { coerceError, isNightshiftError, PermanentError } from "@nightshift/errors";
 import {
   ack,
@@ -64,8 +64,14 @@ export function createTaskHandler(
       if (!stored) return retry("task record could not be created", 1_000);
     }
     const record = stored.record;
+    // An earlier attempt may have left its workspace here for a retry that will not come.
+    const discardWorkspace = (): Promise<unknown> =>
+      ctx.workspaces
+        .discard(task.id)
+        .catch((err: unknown) => log.warn({ err }, "workspace not removed; the sweeper will"));
     if (isTerminal(record.state)) {
       log.info({ state: record.state }, "task already finished: delivery acknowledged");
+      await discardWorkspace();
       return ack();
     }
 
@@ -79,6 +85,7 @@ export function createTaskHandler(
       );
       pre.emit({ type: "state", state: to, reason, detail });
       await pre.flush().catch(() => undefined);
+      await discardWorkspace();
     };
 
     if (cancel) {
@@ -147,27 +154,30 @@ export function createTaskHandler(
 
     try {
       const attempt = record.attempts + 1;
-      const out = await bus.tasks.update(task.id, (r) => {
-        if (isTerminal(r.state)) return undefined;
-        return applyTransition(r, "running", {
-          patch: (n) => {
-            n.attempts = attempt;
-            n.executor = {
-              instance: ctx.instance,
-              ...(lease ? { fence: lease.acquiredFence } : {}),
-            };
-          },
-        });
-      });
-      const started: TaskRecord | undefined = out?.record;
-      if (!started || started.state !== "running" || started.attempts !== attempt) {
+      const out = await bus.tasks.update(
+        task.id,
+        (r) => {
+          if (isTerminal(r.state)) return undefined;
+          return applyTransition(r, "running", {
+            patch: (n) => {
+              n.attempts = attempt;
+              n.executor = {
+                instance: ctx.instance,
+                ...(lease ? { fence: lease.acquiredFence } : {}),
+              };
+            },
+          });
+        },
+        stored,
+      );
+      if (!out || out.record.state !== "running" || out.record.attempts !== attempt) {
         log.info("task finished or was cancelled while being picked up");
         return ack();
       }
       return await runAttempt({
         ctx,
         task,
-        attempt,
+        started: out,
         msg,
         lease,
         force: mc.force,

@@ -1,23 +1,31 @@
-import { applyTransition, type Bus, type TransitionOptions } from "@nightshift/messaging";
+import {
+  applyTransition,
+  type Bus,
+  type StoredRecord,
+  type TransitionOptions,
+} from "@nightshift/messaging";
 import type { TaskRecord, TaskState } from "@nightshift/contracts";
 import { NightshiftError } from "@nightshift/errors";
 
 /**
  * Record writes of one attempt. Every write checks that the record still belongs to this
  * attempt on this executor, so a paused executor that wakes up after its lease was taken
- * over cannot overwrite the new attempt's state.
+ * over cannot overwrite the new attempt's state. The last record this attempt saw is
+ * kept, so a write costs one CAS round trip unless someone else changed the record.
  */
 export class AttemptRecord {
   readonly #bus: Bus;
   readonly taskId: string;
   readonly attempt: number;
   readonly instance: string;
+  #last: StoredRecord;
 
-  constructor(bus: Bus, taskId: string, attempt: number, instance: string) {
+  constructor(bus: Bus, started: StoredRecord, instance: string) {
     this.#bus = bus;
-    this.taskId = taskId;
-    this.attempt = attempt;
+    this.taskId = started.record.id;
+    this.attempt = started.record.attempts;
     this.instance = instance;
+    this.#last = started;
   }
 
   #check(r: TaskRecord): void {
@@ -29,32 +37,35 @@ export class AttemptRecord {
     }
   }
 
-  /** The current record; throws when this attempt no longer owns it. */
-  async read(): Promise<TaskRecord> {
-    const r = await this.#bus.tasks.get(this.taskId);
-    if (!r) throw new NightshiftError("NOT_FOUND", `task ${this.taskId}: record disappeared`);
-    this.#check(r.record);
-    return r.record;
+  /** The record as this attempt last wrote or read it. */
+  current(): TaskRecord {
+    return this.#last.record;
   }
 
-  async update(mutate: (r: TaskRecord) => void): Promise<TaskRecord> {
-    const out = await this.#bus.tasks.update(this.taskId, (r) => {
-      this.#check(r);
+  async #write(mutate: (r: TaskRecord) => TaskRecord): Promise<TaskRecord> {
+    const out = await this.#bus.tasks.update(
+      this.taskId,
+      (r) => {
+        this.#check(r);
+        return mutate(r);
+      },
+      this.#last,
+    );
+    if (!out) throw new NightshiftError("NOT_FOUND", `task ${this.taskId}: record disappeared`);
+    this.#last = out;
+    return out.record;
+  }
+
+  update(mutate: (r: TaskRecord) => void): Promise<TaskRecord> {
+    return this.#write((r) => {
       const next = structuredClone(r);
       mutate(next);
       next.updatedAt = new Date().toISOString();
       return next;
     });
-    if (!out) throw new NightshiftError("NOT_FOUND", `task ${this.taskId}: record disappeared`);
-    return out.record;
   }
 
-  async transition(to: TaskState, opts: TransitionOptions = {}): Promise<TaskRecord> {
-    const out = await this.#bus.tasks.update(this.taskId, (r) => {
-      this.#check(r);
-      return applyTransition(r, to, opts);
-    });
-    if (!out) throw new NightshiftError("NOT_FOUND", `task ${this.taskId}: record disappeared`);
-    return out.record;
+  transition(to: TaskState, opts: TransitionOptions = {}): Promise<TaskRecord> {
+    return this.#write((r) => applyTransition(r, to, opts));
   }
 }

@@ -1,6 +1,6 @@
 import type { AgentBackend, AgentRunResult } from "@nightshift/agents";
-import type { Task, TaskResult } from "@nightshift/contracts";
-import { coerceError, isNightshiftError } from "@nightshift/errors";
+import { isTerminal, type Task, type TaskRecord, type TaskResult } from "@nightshift/contracts";
+import { coerceError, isNightshiftError, type PermanentError } from "@nightshift/errors";
 import {
   abandon,
   ack,
@@ -9,22 +9,26 @@ import {
   type JsMsg,
   type Lease,
   type Outcome,
+  type StoredRecord,
 } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
-import {
-  finishWorkspace,
-  prepareWorkspace,
-  removeWorkspace,
-  type FinishResult,
-  type Workspace,
-} from "@nightshift/workspace";
+import type { Workspace } from "@nightshift/workspace";
+import { openAgentPlace, removeTaskHome, type AgentPlace } from "./agent-sandbox.ts";
 import type { ExecutorContext } from "./context.ts";
+import {
+  cleanUpWorkspace,
+  deliverWork,
+  describeWorkspace,
+  type Delivery,
+} from "./attempt-workspace.ts";
+import { formatBytes, watchQuota, type QuotaWatch } from "./disk-quota.ts";
 import { AttemptRecord } from "./fenced-record.ts";
 
 export interface AttemptInput {
   ctx: ExecutorContext;
   task: Task;
-  attempt: number;
+  /** The record as the handler wrote it when the attempt started (state running). */
+  started: StoredRecord;
   msg: JsMsg;
   lease: Lease | undefined;
   force: AbortSignal;
@@ -34,22 +38,29 @@ export interface AttemptInput {
 }
 
 /** Why a run was stopped from outside. */
-type StopReason = "timeout" | "cancelled" | "lease-lost" | "shutdown";
-
-function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
+type StopReason = "timeout" | "cancelled" | "lease-lost" | "shutdown" | "disk-quota";
 
 /**
  * Runs one attempt: workspace, agent, heartbeats, limits, then commits and pushes what
  * the agent did and records the outcome. The partial work of a stopped run is kept on
- * its branch.
+ * its branch. The agent's private home outlives attempts (sessions to resume live there)
+ * and is removed when the task is settled for good.
  */
 export async function runAttempt(a: AttemptInput): Promise<Outcome> {
-  const { ctx, task, attempt, msg, lease, log } = a;
+  const outcome = await runOnce(a);
+  if (outcome.kind === "ack" || outcome.kind === "dead")
+    await removeTaskHome(a.ctx.config, a.task.id).catch((err: unknown) =>
+      a.log.warn({ err }, "could not remove the agent's home"),
+    );
+  return outcome;
+}
+
+async function runOnce(a: AttemptInput): Promise<Outcome> {
+  const { ctx, task, msg, lease, log } = a;
+  const attempt = a.started.record.attempts;
   const cfg = ctx.config;
   const events = eventPublisher(ctx.bus.js, task.id, attempt);
-  const record = new AttemptRecord(ctx.bus, task.id, attempt, ctx.instance);
+  const record = new AttemptRecord(ctx.bus, a.started, ctx.instance);
   const stop = new AbortController();
   const halt = (why: StopReason): void => {
     if (!stop.signal.aborted) stop.abort(why);
@@ -96,23 +107,42 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
   a.force.addEventListener("abort", onForce, { once: true });
 
   let ws: Workspace | undefined;
+  let quota: QuotaWatch | undefined;
   try {
     try {
-      ws = await prepareWorkspace({
-        root: cfg.executor.workspaces,
-        taskId: task.id,
-        repo: task.repo,
-      });
+      ws = await ctx.workspaces.prepare({ taskId: task.id, attempt, repo: task.repo });
     } catch (err) {
-      return await retryLater(a, record, events, "workspace", coerceError(err).message);
+      const e = coerceError(err);
+      if (isNightshiftError(e, "PERMANENT"))
+        return await fail(
+          a,
+          record,
+          events,
+          undefined,
+          (e as PermanentError).reason,
+          e.message,
+          undefined,
+          t0,
+        );
+      return await retryLater(a, record, events, "workspace", e.message);
     }
-    if (ws.branch)
-      events.emit({
-        type: "log",
-        level: "info",
-        message: `workspace ready on branch ${ws.branch}`,
-      });
+    if (ws.branch) events.emit({ type: "log", level: "info", message: describeWorkspace(ws) });
+    quota = watchQuota(
+      ctx.workspaces,
+      ws,
+      cfg.workspace.quota,
+      cfg.workspace.quotaInterval,
+      () => halt("disk-quota"),
+      (err) => log.warn({ err: coerceError(err) }, "workspace measurement failed"),
+    );
 
+    let place: AgentPlace;
+    try {
+      place = await openAgentPlace(ctx.sandbox, cfg, ctx.agentEnv, task.id, ws.dir);
+    } catch (err) {
+      return await retryLater(a, record, events, "sandbox", coerceError(err).message);
+    }
+    const session = record.current().session;
     let result: AgentRunResult;
     try {
       result = await a.backend.run({
@@ -121,13 +151,18 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         prompt: task.prompt,
         workspace: ws.dir,
         model: task.model,
-        env: ctx.agentEnv,
-        sandbox: ctx.sandbox,
+        env: place.env,
+        sandbox: place.box,
+        maxTurns: task.limits.maxTurns,
+        ...(session?.backend === a.backendName ? { resume: { sessionId: session.id } } : {}),
+        ...(place.box.uid !== undefined
+          ? { owner: { uid: place.box.uid, gid: place.box.gid ?? place.box.uid } }
+          : {}),
         emit: events.emit,
         signal: stop.signal,
         killGraceMs: cfg.executor.killGrace,
-        onSpawn: (pid) => {
-          const dispatchMs = Math.max(0, nowMs() - publishedAt);
+        onSpawn: (pid, at) => {
+          const dispatchMs = Math.max(0, at - publishedAt);
           ctx.metrics.dispatch.observe(dispatchMs / 1000);
           const r = ctx.running.get(task.id);
           if (r) r.pid = pid;
@@ -137,9 +172,18 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
     } catch (err) {
       const e = coerceError(err);
       if (isNightshiftError(e, "PERMANENT"))
-        return await fail(a, record, events, "backend-error", e.message, undefined, t0);
+        return await fail(a, record, events, undefined, "backend-error", e.message, undefined, t0);
       return await retryLater(a, record, events, "backend-error", e.message);
+    } finally {
+      // The workspace goes back to the executor's user before git touches it.
+      await place.box.close();
     }
+    if (result.rateLimit)
+      events.emit({
+        type: "error",
+        code: "rate-limited",
+        message: `rate limited until ${result.rateLimit.resetAt} (${result.rateLimit.source})`,
+      });
     events.emit({
       type: "agent",
       phase: "exited",
@@ -147,45 +191,74 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       exitCode: result.exitCode,
       signal: result.signal,
     });
+    quota.stop();
     const why = stop.signal.aborted ? (stop.signal.reason as StopReason) : undefined;
     if (why === "lease-lost") return abandon("lease lost");
 
-    let finished: FinishResult;
-    try {
-      finished = await finishWorkspace(
-        ws,
-        `nightshift: ${firstLine(task.prompt)}\n\nTask: ${task.id}\nAttempt: ${attempt}`,
-      );
-    } catch (err) {
-      return await retryLater(a, record, events, "push-failed", coerceError(err).message);
-    }
-    if (finished.pushed)
-      events.emit({
-        type: "log",
-        level: "info",
-        message: `pushed ${ws.branch} at ${finished.commit}`,
-      });
+    // Over its disk quota the work is suspect (it is what filled the disk): nothing is pushed.
+    const delivery: Delivery =
+      why === "disk-quota"
+        ? { kind: "delivered", pushed: false }
+        : await deliverWork(
+            ctx.workspaces,
+            ws,
+            `nightshift: ${firstLine(task.prompt)}\n\nTask: ${task.id}\nAttempt: ${attempt}`,
+            ctx.secrets,
+          );
+    if (delivery.kind === "failed")
+      return await retryLater(a, record, events, "push-failed", delivery.detail);
+    for (const warning of delivery.facts?.warnings ?? [])
+      events.emit({ type: "log", level: "warn", message: warning });
+    const pushed = delivery.kind === "delivered" && delivery.pushed;
+    const commit = delivery.kind === "delivered" ? delivery.commit : undefined;
+    if (pushed)
+      events.emit({ type: "log", level: "info", message: `pushed ${ws.branch} at ${commit}` });
     const base: TaskResult = {
       outcome: "succeeded",
-      pushed: finished.pushed,
+      pushed,
       exitCode: result.exitCode,
       signal: result.signal,
       ...(ws.branch !== undefined ? { branch: ws.branch } : {}),
-      ...(finished.commit !== undefined ? { commit: finished.commit } : {}),
+      ...(commit !== undefined ? { commit } : {}),
       ...(result.finalText !== undefined ? { summary: result.finalText.slice(0, 4000) } : {}),
     };
-    await record.update((r) => {
+    // Usage and session go into the same CAS write as the final state.
+    const branch = ws.branch;
+    const applyRun = (r: TaskRecord): void => {
       r.usage = result.usage;
-      if (result.sessionId)
-        r.session = {
-          backend: a.backendName,
-          id: result.sessionId,
-          ...(ws?.branch ? { branch: ws.branch } : {}),
-        };
-    });
+      if (result.sessionId) {
+        r.session = { backend: a.backendName, id: result.sessionId, ...(branch ? { branch } : {}) };
+      }
+    };
 
+    if (why === "disk-quota") {
+      const used = quota.used() ?? 0;
+      return await fail(
+        a,
+        record,
+        events,
+        applyRun,
+        "disk-quota",
+        `the workspace used ${formatBytes(used)}, over its ${formatBytes(cfg.workspace.quota)} quota; nothing was pushed`,
+        { ...base, outcome: "disk-quota" },
+        t0,
+      );
+    }
+    if (delivery.kind === "refused") {
+      return await fail(
+        a,
+        record,
+        events,
+        applyRun,
+        delivery.reason,
+        delivery.detail,
+        { ...base, outcome: delivery.reason },
+        t0,
+      );
+    }
     if (why === "shutdown") {
       await record.transition("queued", {
+        patch: applyRun,
         reason: "interrupted",
         detail: "the executor shut down; the task will run again",
       });
@@ -198,6 +271,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         a,
         record,
         events,
+        applyRun,
         "cancelled",
         "cancelled",
         req?.message ?? `cancelled by ${req?.by ?? "request"}`,
@@ -210,41 +284,73 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         a,
         record,
         events,
+        applyRun,
         "timeout",
         `exceeded the ${Math.round(timeoutMs / 1000)} s time limit`,
         { ...base, outcome: "timeout" },
         t0,
       );
     }
-    if (result.exitCode !== 0) {
-      const detail = result.signal
-        ? `agent killed by ${result.signal}`
-        : `agent exited with code ${result.exitCode}`;
+    if (result.aborted === "max-turns") {
       return await fail(
         a,
         record,
         events,
+        applyRun,
+        "max-turns",
+        `stopped after ${result.usage.turns} turns (limit ${task.limits.maxTurns ?? "of the backend"})`,
+        { ...base, outcome: "max-turns" },
+        t0,
+      );
+    }
+    if (result.exitCode !== 0) {
+      const detail =
+        (result.signal
+          ? `agent killed by ${result.signal}`
+          : `agent exited with code ${result.exitCode}`) +
+        (result.error !== undefined ? `: ${result.error.slice(0, 500)}` : "");
+      return await fail(
+        a,
+        record,
+        events,
+        applyRun,
         "exit-code",
         detail,
         { ...base, outcome: "exit-code" },
         t0,
       );
     }
-    return await finish(a, record, events, "succeeded", undefined, undefined, base, t0);
+    if (delivery.kind === "delivered" && delivery.facts?.noop === true) {
+      return await fail(
+        a,
+        record,
+        events,
+        applyRun,
+        "noop",
+        "the agent exited 0 without committing or changing anything",
+        { ...base, outcome: "noop" },
+        t0,
+      );
+    }
+    return await finish(a, record, events, applyRun, "succeeded", undefined, undefined, base, t0);
   } catch (err) {
     if (isNightshiftError(err, "LEASE_LOST")) return abandon(coerceError(err).message);
     throw err;
   } finally {
+    quota?.stop();
     clearInterval(heartbeat);
     clearTimeout(timer);
     offCancel();
     a.force.removeEventListener("abort", onForce);
+    // Not awaited either: the task's lock orders it before any next attempt's preparation.
+    if (ws) void cleanUpWorkspace(ctx.workspaces, ws, isTerminal(record.current().state), log);
     ctx.running.delete(task.id);
     ctx.metrics.running.dec();
-    await events
+    // Not awaited: the final state is in the record already; the connection's drain on
+    // shutdown flushes what is still in flight.
+    void events
       .flush()
       .catch((err: unknown) => log.warn({ err }, "some task events were not published"));
-    if (ws) await removeWorkspace(ws).catch(() => undefined);
   }
 }
 
@@ -259,6 +365,7 @@ async function finish(
   a: AttemptInput,
   record: AttemptRecord,
   events: Events,
+  applyRun: ((r: TaskRecord) => void) | undefined,
   state: "succeeded" | "cancelled" | "failed" | "blocked",
   reason: string | undefined,
   detail: string | undefined,
@@ -266,9 +373,9 @@ async function finish(
   t0: number,
 ): Promise<Outcome> {
   let delivered = result;
-  const current = await record.read();
   for (const sink of a.ctx.sinks) {
-    const preview = structuredClone(current);
+    const preview = structuredClone(record.current());
+    applyRun?.(preview);
     preview.state = state;
     if (delivered) preview.result = delivered;
     if (!sink.accepts(preview)) continue;
@@ -285,6 +392,7 @@ async function finish(
     reason,
     detail,
     patch: (r) => {
+      applyRun?.(r);
       if (result) r.result = result;
     },
   });
@@ -297,7 +405,7 @@ async function finish(
   const outcome = result?.outcome ?? reason ?? state;
   a.ctx.metrics.outcomes.inc({ backend: a.backendName, outcome });
   a.ctx.metrics.duration.observe({ backend: a.backendName, outcome }, (Date.now() - t0) / 1000);
-  a.log.info({ state, reason, detail, attempt: a.attempt }, `task ${state}`);
+  a.log.info({ state, reason, detail, attempt: record.attempt }, `task ${state}`);
   return ack();
 }
 
@@ -305,6 +413,7 @@ function fail(
   a: AttemptInput,
   record: AttemptRecord,
   events: Events,
+  applyRun: ((r: TaskRecord) => void) | undefined,
   reason: string,
   detail: string,
   result: TaskResult | undefined,
@@ -314,6 +423,7 @@ function fail(
     a,
     record,
     events,
+    applyRun,
     "failed",
     reason,
     detail,
@@ -330,7 +440,7 @@ async function retryLater(
   reason: string,
   detail: string,
 ): Promise<Outcome> {
-  a.log.warn({ reason, detail, attempt: a.attempt }, "attempt failed; will retry");
+  a.log.warn({ reason, detail, attempt: record.attempt }, "attempt failed; will retry");
   await record.transition("queued", { reason, detail });
   events.emit({ type: "state", state: "queued", reason, detail });
   events.emit({ type: "error", message: detail, code: reason });

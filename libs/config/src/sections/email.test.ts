@@ -64,7 +64,6 @@ describe("email config", () => {
     expect(parseBytes("10MB")).toBe(10 * 1024 * 1024);
     expect(parseBytes("512kb")).toBe(512 * 1024);
     expect(parseBytes(42)).toBe(42);
-    expect(parseBytes("1.5 GB")).toBe(1.5 * 1024 ** 3);
     expect(parseBytes("lots")).toBeUndefined();
   });
 

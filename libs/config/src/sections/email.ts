@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { byteSize } from "../bytes.ts";
+import { bytes } from "../bytes.ts";
 import { duration } from "../duration.ts";
 
 /** `tls`: TLS from the first byte; `starttls`: plain, then upgraded (required); `none`: plain text. */
@@ -111,9 +111,9 @@ export const EmailConfig = z.strictObject({
   limits: z
     .strictObject({
       /** Larger messages are not downloaded; they are logged and left in the inbox. */
-      maxMessageSize: byteSize().default(40 * 1024 ** 2),
+      maxMessageSize: bytes().default(40 * 1024 ** 2),
       /** Attachments larger than this are not kept as task inputs. */
-      maxAttachmentSize: byteSize().default(10 * 1024 ** 2),
+      maxAttachmentSize: bytes().default(10 * 1024 ** 2),
       maxAttachments: z.number().int().min(0).default(10),
       /** The mail's text in the prompt is cut after this many characters. */
       maxBodyChars: z.number().int().min(100).default(20_000),

@@ -1,0 +1,6 @@
+export interface RunResult {
+  /** Publish → agent process spawned, in ms, one per sequential task. */
+  latencies: number[];
+  /** Tasks per second draining a burst. */
+  throughput: number;
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+/** Placeholders a prompt template may use; anything else in `{{…}}` is a config error. */
+export const PROMPT_PLACEHOLDERS = [
+  "prompt",
+  "kind",
+  "task_id",
+  "repo",
+  "branch",
+  "card",
+  "snapshot",
+  "source",
+  "instructions",
+  "fix_list",
+  "rounds",
+  "result_contract",
+] as const;
+
+const template = z.string().superRefine((text, ctx) => {
+  for (const m of text.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
+    const name = m[1] ?? "";
+    if (!(PROMPT_PLACEHOLDERS as readonly string[]).includes(name)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown placeholder {{${name}}} (known: ${PROMPT_PLACEHOLDERS.join(", ")})`,
+      });
+    }
+  }
+});
+
+/**
+ * Prompt templates by task kind (`adhoc`, `issue`, `pr-checks`, `schedule`, `email`, …),
+ * replacing the built-in defaults. `system` is appended to the agent's system prompt.
+ */
+export const PromptsConfig = z.strictObject({
+  system: template.optional(),
+  templates: z.record(z.string().regex(/^[a-z0-9-]+$/), template).default({}),
+});
+export type PromptsConfig = z.infer<typeof PromptsConfig>;
