@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, chown, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { ImapFlow } from "imapflow";
 import { dovecotConfig, identities } from "./dovecot-config.ts";
@@ -74,7 +74,10 @@ export async function startTestDovecot(opts: TestDovecotOptions = {}): Promise<T
   const bin = findDovecot(process.env);
   const user = opts.user ?? "agent@example.test";
   const password = opts.password ?? "imap-secret-pw";
-  const dir = await mkdtemp(join(tmpdir(), "nightshift-dovecot-"));
+  // As root, Dovecot's processes run as other users, which must reach the maildir: a
+  // private TMPDIR (0700, as the test runner sets one) would shut them out.
+  const base = userInfo().uid === 0 ? "/tmp" : tmpdir();
+  const dir = await mkdtemp(join(base, "nightshift-dovecot-"));
   const ids = await identities();
   await chmod(dir, 0o755);
   await mkdir(join(dir, "run"));

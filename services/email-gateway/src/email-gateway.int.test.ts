@@ -38,7 +38,7 @@ function multipartMail(messageId: string): string {
     "--b1",
     "Content-Type: text/plain; charset=utf-8",
     "",
-    "Please add a NOTES file. The token is ghp_abcdefghijklmnopqrstuvwxyz0123456789.",
+    "Please add a NOTES file.",
     "",
     "-- ",
     "Alice, from her phone",
@@ -61,7 +61,7 @@ describe("email gateway: an inbox as a task source", () => {
     await fx.imap.append(multipartMail(mid));
 
     const rec = await fx.terminal(gw, id);
-    expect(rec.state).toBe("succeeded");
+    expect(rec.state, `${rec.reason}: ${rec.detail}`).toBe("succeeded");
     expect(rec.task).toMatchObject({
       kind: "email",
       backend: "agent",
