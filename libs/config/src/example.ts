@@ -85,7 +85,7 @@ backends:
 sandbox:
   driver: auto
   user: { uid: 10000, gid: 10000 }  # agents run as uid 10000.. (one per slot) when the executor is root
-  homes: .nightshift/homes       # each task's private HOME (agent sessions live here)
+  # homes: .nightshift/workspaces/.homes   # each task's private HOME (agent sessions live here)
   # limits:
   #   memory: 4g                 # data per process
   #   processes: 512             # per task (needs root: one uid per task)
@@ -189,6 +189,71 @@ api:
   maxBodyBytes: 262144           # larger request bodies are refused with 413
   sampleInterval: 5s             # queue depth / dispatch latency sampling for the charts
   samples: 720                   # samples kept (one hour at 5s)
+
+# GitHub: GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY for a GitHub App;
+# GITHUB_API_URL for GitHub Enterprise (https://host/api/v3). Remove the "# " to use.
+# github:
+#   login: my-agent                # the agent's account; looked up from the token when unset
+#   installationId: 12345          # GitHub App only: skip the per-repository lookup
+#   requestTimeout: 30s
+#   retries: 1                     # octokit's own retries of 5xx; JetStream owns the rest
+#   maxRateLimitWait: 60s          # a longer rate-limit wait backs the poller off instead
+#   writeSpacing: 1s               # GitHub's advice: writes at most once a second,
+#   contentSpacing: 3s             # comments and pull requests once every three
+#   pullRequests:
+#     draft: false                 # open pull requests as drafts
+#     labels: [nightshift]         # added to every pull request nightshift opens
+#   labels:                        # the task's state on its source issue
+#     inProgress: nightshift:in-progress
+#     done: nightshift:done
+#     failed: nightshift:failed
+#     blocked: nightshift:blocked
+
+# Task sources. GitHub webhooks: set GITHUB_WEBHOOK_SECRET and point the repository's
+# webhook at http://<poller>:8080/webhooks/github; polling goes on as a slower fallback.
+# poller:
+#   interval: 60s                  # polling per repository (a free 304 when nothing changed)
+#   webhookInterval: 10m           # polling while webhooks are configured
+#   conditionalRequests: true      # send ETags; off only behind a proxy that breaks them
+#   cooldown: 5m                   # least time between two tasks for one issue or card
+#   maxAttempts: 3                 # tasks per item, retries included, then one comment
+#   allowUsers: [contractor-jo]    # may trigger without write permission
+#   allowBots: ["renovate[bot]"]   # bots and the agent itself are ignored unless listed
+#   backend: shell                 # for the tasks the poller creates
+#   webhook:
+#     path: /webhooks/github
+#   triage:                        # first match decides: green runs an agent, red tells a person
+#     - name: deploys-need-a-person
+#       class: red
+#       when: { trigger: [checks], check: "deploy|release" }
+#   github:
+#     repos:
+#       - repo: acme/web
+#         label: nightshift        # open issues carrying this label (false: off)
+#         assigned: true           # open issues assigned to the agent
+#         mentions: true           # comments "@<agent> please ..."
+#         dispatch: copilot-agent  # seed-format dispatch issues carrying this label
+#         base: main               # branch work starts from
+#         pulls:                   # the agent's pull requests, and those with this label
+#           label: nightshift-watch
+#           checks: true           # newly failing checks and commit statuses
+#           reviews: true          # reviews asking for changes
+#           conflicts: true        # merge conflicts with the base branch
+#   linear:                        # LINEAR_API_KEY
+#     interval: 60s
+#     queues:
+#       - team: ENG
+#         state: Todo              # issues in this state ...
+#         label: agent             # ... carrying this label
+#         repo: https://github.com/acme/web.git
+#         base: main
+#         startedState: In Progress
+#         doneState: In Review
+#         failedState: Triage
+#   files:
+#     - dir: tasks                 # *.md with front matter or *.json; status written back
+#       repo: /srv/repos/web
+#       interval: 10s
 
 # The email gateway: mail To the agent's address becomes a task; the outcome is replied in the
 # same thread. Absent, the gateway does nothing. IMAP_PASSWORD and SMTP_PASSWORD come from the

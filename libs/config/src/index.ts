@@ -23,6 +23,16 @@ export {
 export { SandboxConfig } from "./sections/sandbox.ts";
 export { PricesConfig, ModelPrice } from "./sections/prices.ts";
 export { bytes, parseBytes } from "./bytes.ts";
+export { GitHubConfig } from "./sections/github.ts";
+export {
+  PollerConfig,
+  GitHubRepoSource,
+  LinearQueue,
+  FileSource,
+  TriageRule,
+  TriggerKind,
+  DEFAULT_TRIAGE,
+} from "./sections/poller.ts";
 export {
   SchedulesConfig,
   ScheduleConfig,

@@ -27,6 +27,7 @@ const ENV_OVERRIDES: Record<string, { path: string[]; type: "string" | "int" }> 
   NIGHTSHIFT_HTTP_PORT: { path: ["http", "port"], type: "int" },
   NIGHTSHIFT_SLOTS: { path: ["executor", "slots"], type: "int" },
   LOG_LEVEL: { path: ["log", "level"], type: "string" },
+  GITHUB_API_URL: { path: ["github", "apiUrl"], type: "string" },
 };
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

@@ -4,11 +4,13 @@ import { BackendsConfig } from "./sections/backends.ts";
 import { BudgetsConfig } from "./sections/budgets.ts";
 import { EmailConfig } from "./sections/email.ts";
 import { ExecutorConfig } from "./sections/executor.ts";
+import { GitHubConfig } from "./sections/github.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
 import { NatsConfig } from "./sections/nats.ts";
 import { PricesConfig } from "./sections/prices.ts";
 import { SandboxConfig } from "./sections/sandbox.ts";
+import { PollerConfig } from "./sections/poller.ts";
 import { NotifierConfig } from "./sections/notifier.ts";
 import { SchedulesConfig } from "./sections/schedules.ts";
 import { PromptsConfig } from "./sections/prompts.ts";
@@ -25,6 +27,8 @@ export const NightshiftConfig = z
     backends: BackendsConfig.default({}),
     sandbox: SandboxConfig.default(SandboxConfig.parse({})),
     prices: PricesConfig.default({}),
+    github: GitHubConfig.default(GitHubConfig.parse({})),
+    poller: PollerConfig.default(PollerConfig.parse({})),
     schedules: SchedulesConfig.default({}),
     notifier: NotifierConfig.default(NotifierConfig.parse({})),
     prompts: PromptsConfig.default(PromptsConfig.parse({})),
@@ -47,6 +51,14 @@ export const NightshiftConfig = z
         code: "custom",
         path: ["sandbox", "egress", "strict"],
         message: "strict egress needs a network namespace: use driver bwrap (or auto)",
+      });
+    }
+    const pollerBackend = c.poller.backend;
+    if (pollerBackend !== undefined && !(pollerBackend in c.backends)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["poller", "backend"],
+        message: `names backend "${pollerBackend}", which is not defined under backends`,
       });
     }
   });

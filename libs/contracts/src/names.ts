@@ -32,6 +32,8 @@ export const Consumers = {
   /** The email gateway's view of task state events (replies when an emailed task ends). */
   emailReplies: "email-replies",
   webhookOutbox: "webhook-outbox",
+  /** The poller's follower of task state events (status comments, Linear, task files). */
+  pollerWriteback: "poller-writeback",
 } as const;
 
 /** Subject builders. Every token passed in must already be subject-safe. */

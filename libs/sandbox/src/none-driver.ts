@@ -1,5 +1,6 @@
 import type { EgressProxy } from "./egress-proxy.ts";
 import { prlimitArgv, type ResourceLimits } from "./limits.ts";
+import { assertReachable } from "./reachable.ts";
 import { spawnGroup } from "./process-group.ts";
 import { proxyEnv } from "./proxy-env.ts";
 import { takeTaskUser, type TaskUser } from "./task-user.ts";
@@ -40,7 +41,16 @@ export function noneDriver(opts: NoneDriverOptions = { limits: {} }): SandboxDri
     name: "none",
     async open(o): Promise<TaskSandbox> {
       let user: TaskUser | undefined;
-      if (opts.users) user = await takeTaskUser(opts.users.pool, opts.users, [o.workspace, o.home]);
+      if (opts.users) {
+        user = await takeTaskUser(opts.users.pool, opts.users, [o.workspace, o.home]);
+        try {
+          await assertReachable(o.workspace, user.uid, user.gid);
+          await assertReachable(o.home, user.uid, user.gid);
+        } catch (err) {
+          await user.release();
+          throw err;
+        }
+      }
       return {
         driver: "none",
         ...(user ? { uid: user.uid, gid: user.gid } : {}),

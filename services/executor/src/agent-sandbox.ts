@@ -1,11 +1,11 @@
 import { mkdir, rm } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { NightshiftConfig } from "@nightshift/config";
 import type { SandboxDriver, TaskSandbox } from "@nightshift/sandbox";
 
 /** The task's private home: HOME of its agent, kept across attempts (sessions live there). */
 export function taskHome(config: NightshiftConfig, taskId: string): string {
-  return join(resolve(config.sandbox.homes), taskId);
+  return join(resolve(config.sandbox.homes ?? join(config.executor.workspaces, ".homes")), taskId);
 }
 
 export interface AgentPlace {
@@ -24,6 +24,8 @@ export async function openAgentPlace(
   workspace: string,
 ): Promise<AgentPlace> {
   const home = taskHome(config, taskId);
+  // other agents' uids may pass through the homes folder but not list it
+  await mkdir(dirname(home), { recursive: true, mode: 0o711 });
   await mkdir(home, { recursive: true, mode: 0o700 });
   const box = await driver.open({ taskId, workspace, home });
   return { box, home, env: { ...baseEnv, HOME: home, ...box.env } };

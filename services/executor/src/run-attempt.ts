@@ -59,7 +59,14 @@ async function runOnce(a: AttemptInput): Promise<Outcome> {
   const { ctx, task, msg, lease, log } = a;
   const attempt = a.started.record.attempts;
   const cfg = ctx.config;
-  const events = eventPublisher(ctx.bus.js, task.id, attempt);
+  // The stream sequence keeps a redriven or retried task's events (attempts counted from 1
+  // again, on a new message) from being taken for duplicates of its earlier run's.
+  const events = eventPublisher(
+    ctx.bus.js,
+    task.id,
+    attempt,
+    `s${msg.info.streamSequence}.a${attempt}`,
+  );
   const record = new AttemptRecord(ctx.bus, a.started, ctx.instance);
   const stop = new AbortController();
   const halt = (why: StopReason): void => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,6 +33,7 @@ interface Options {
 
 async function executor(o: Options = {}): Promise<InProcessServices & { root: string }> {
   const root = o.root ?? mkdtempSync(join(tmpdir(), "ns-ws-"));
+  chmodSync(root, 0o755); // the agents' uids walk this path (no bind mounts with "none")
   const svc = await startInProcess([executorService({ env: process.env })], {
     natsUrl: nats.url,
     env: o.env ?? {},
@@ -48,6 +49,9 @@ async function executor(o: Options = {}): Promise<InProcessServices & { root: st
         ...o.executor,
       },
       workspace: o.workspace ?? {},
+      // these tests look into workspaces from outside and rendezvous through /tmp: the
+      // sandbox is tested on its own (agents.int.test.ts, libs/sandbox)
+      sandbox: { driver: "none" },
       backends: { shell: { type: "command", argv: ["sh", "-c", "{prompt}"] } },
     },
   });
@@ -119,6 +123,7 @@ describe("executor workspaces", () => {
     const svc = await executor({ executor: { slots: 2 } });
     const [r1, r2] = await Promise.all([makeTestRepo(), makeTestRepo()]);
     const meet = mkdtempSync(join(tmpdir(), "ns-meet-"));
+    chmodSync(meet, 0o777);
     // each agent waits for the other: both finish only if they run at the same time
     const rendezvous = (me: string, other: string) =>
       `touch ${join(meet, me)}; i=0; while [ ! -f ${join(meet, other)} ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; test -f ${join(meet, other)} && echo ${me} > ${me}.txt`;

@@ -18,8 +18,11 @@ export const SandboxConfig = z.strictObject({
       gid: z.number().int().min(1).max(4_000_000_000).default(10_000),
     })
     .default({ uid: 10_000, gid: 10_000 }),
-  /** Per-task private home directories (HOME of the agent; kept across a task's attempts). */
-  homes: z.string().min(1).default(".nightshift/homes"),
+  /**
+   * Per-task private home directories (HOME of the agent; kept across a task's attempts).
+   * Default: `.homes` under `executor.workspaces`.
+   */
+  homes: z.string().min(1).optional(),
   limits: z
     .strictObject({
       /** Data (heap) per process. */
