@@ -71,9 +71,9 @@ describe("email config", () => {
     const lines = EXAMPLE_CONFIG.split("\n");
     const start = lines.indexOf("# email:");
     expect(start).toBeGreaterThan(0);
+    const end = lines.indexOf("", start);
     const block = lines
-      .slice(start)
-      .filter((l) => l.startsWith("# "))
+      .slice(start, end === -1 ? undefined : end)
       .map((l) => l.slice(2))
       .join("\n");
     const raw = parse(block) as { email: Record<string, unknown> };
