@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { busClient, httpClient, type NightshiftClient } from "@nightshift/client";
 import { loadConfig, type LoadedConfig } from "@nightshift/config";
 import { NightshiftError } from "@nightshift/errors";
-import { connectNats, openBus, provision, type Bus } from "@nightshift/messaging";
+import { connectNats, inboxPrefixFor, openBus, provision, type Bus } from "@nightshift/messaging";
 import type { Io } from "./command.ts";
 
 /** What `nightshift up` leaves for other commands run from the same directory. */
@@ -71,6 +71,7 @@ export async function openClient(
     user: loaded.secrets.NATS_USER,
     pass: loaded.secrets.NATS_PASSWORD,
     token: loaded.secrets.NATS_TOKEN,
+    inboxPrefix: loaded.secrets.NATS_USER && inboxPrefixFor(loaded.secrets.NATS_USER),
     timeoutMs: 5_000,
   });
   try {

@@ -6,6 +6,7 @@ import { dlq } from "./dlq.ts";
 import { init } from "./init.ts";
 import { logs } from "./logs.ts";
 import { pause } from "./pause.ts";
+import { provision } from "./provision.ts";
 import { resume } from "./resume.ts";
 import { service } from "./service.ts";
 import { status } from "./status.ts";
@@ -29,4 +30,5 @@ export const COMMANDS: readonly Command[] = [
   resume,
   config,
   init,
+  provision,
 ];

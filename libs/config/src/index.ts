@@ -1,4 +1,4 @@
-export { loadConfig, parseConfig } from "./load.ts";
+export { loadConfig, parseConfig, ENV_OVERRIDES } from "./load.ts";
 export type { LoadedConfig, LoadConfigOptions } from "./load.ts";
 export { ConfigError } from "./config-error.ts";
 export type { ConfigIssue } from "./config-error.ts";

@@ -29,7 +29,13 @@ export const Secrets = z.object({
 });
 export type Secrets = z.infer<typeof Secrets>;
 
+/** Names, not secrets: redacting them would blank out every log line that names a service. */
+const IDENTIFIERS: ReadonlySet<string> = new Set(["NATS_USER", "GITHUB_APP_ID"]);
+
 /** Every secret value present, for log redaction and the pre-push secret scan. */
 export function secretValues(secrets: Secrets): string[] {
-  return Object.values(secrets).filter((v): v is string => typeof v === "string" && v.length >= 4);
+  return Object.entries(secrets)
+    .filter(([k]) => !IDENTIFIERS.has(k))
+    .map(([, v]) => v)
+    .filter((v): v is string => typeof v === "string" && v.length >= 4);
 }

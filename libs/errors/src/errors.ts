@@ -7,6 +7,7 @@ export type ErrorCode =
   | "NATS_VERSION"
   | "NATS_CONNECT"
   | "NATS_BINARY"
+  | "NATS_PERMISSION"
   | "INVALID_PAYLOAD"
   | "RETRYABLE"
   | "PERMANENT"

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { loadConfig, secretValues, type LoadedConfig } from "@nightshift/config";
-import { connectNats, openBus, provision } from "@nightshift/messaging";
+import { connectNats, inboxPrefixFor, openBus, provision } from "@nightshift/messaging";
 import {
   createHealthApp,
   createLogger,
@@ -89,6 +89,7 @@ export function hostServices(
         user: secrets.NATS_USER,
         pass: secrets.NATS_PASSWORD,
         token: secrets.NATS_TOKEN,
+        inboxPrefix: secrets.NATS_USER && inboxPrefixFor(secrets.NATS_USER),
       });
       ctx.releasers.push("nats connection", () => nc.drain());
       const natsLog = log.child({ component: "nats" });
