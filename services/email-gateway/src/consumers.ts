@@ -1,47 +1,60 @@
-import { AckPolicy, DeliverPolicy, JetStreamApiError } from "@nats-io/jetstream";
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiError,
+  type JetStreamManager,
+} from "@nats-io/jetstream";
 import { nanos } from "@nats-io/nats-core";
 import { Consumers, Streams, Subjects } from "@nightshift/contracts";
-import type { Bus } from "@nightshift/messaging";
 
-/** Durable consumers the gateway reads; created (or brought in line) at every start. */
-export async function ensureGatewayConsumers(bus: Bus): Promise<void> {
-  const specs = [
-    {
-      stream: Streams.outbox,
-      config: {
-        durable_name: Consumers.emailOutbox,
-        filter_subject: Subjects.outbox("email"),
-        ack_policy: AckPolicy.Explicit,
-        ack_wait: nanos(60_000),
-        max_deliver: -1,
-        max_ack_pending: 100,
-      },
-    },
-    {
-      // Only state events; a new durable starts at new events (tasks that ended before the
-      // gateway first ran get no reply), an existing one resumes where it stopped.
-      stream: Streams.events,
-      config: {
-        durable_name: Consumers.emailReplies,
-        filter_subject: Subjects.event("*", "state"),
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.New,
-        ack_wait: nanos(60_000),
-        max_deliver: -1,
-        max_ack_pending: 100,
-      },
-    },
-  ];
-  for (const { stream, config } of specs) {
+const CONSUMER_NOT_FOUND = 10014;
+
+const DURABLES = [
+  // Mail queued before the gateway first ran is still sent.
+  {
+    stream: Streams.outbox,
+    name: Consumers.emailOutbox,
+    filter: Subjects.outbox("email"),
+    start: DeliverPolicy.All,
+  },
+  // Only state events. A new durable starts at new events (tasks that ended before the
+  // gateway first ran get no reply); an existing one resumes where it stopped.
+  {
+    stream: Streams.events,
+    name: Consumers.emailReplies,
+    filter: Subjects.event("*", "state"),
+    start: DeliverPolicy.New,
+  },
+] as const;
+
+/**
+ * The gateway's durable consumers, created or brought in line, read before write. Run by
+ * `nightshift provision` (as an admin) and at start (where the gateway's own NATS user may
+ * create only these two).
+ */
+export async function ensureGatewayConsumers(jsm: JetStreamManager): Promise<void> {
+  for (const d of DURABLES) {
+    const settings = {
+      filter_subject: d.filter,
+      ack_wait: nanos(60_000),
+      max_ack_pending: 100,
+    };
+    let exists = true;
     try {
-      await bus.jsm.consumers.add(stream, config);
+      await jsm.consumers.info(d.stream, d.name);
     } catch (err) {
-      if (!(err instanceof JetStreamApiError)) throw err;
-      // Exists with other settings: update what may change (not where delivery starts).
-      await bus.jsm.consumers.update(stream, config.durable_name, {
-        ack_wait: config.ack_wait,
-        max_ack_pending: config.max_ack_pending,
-        filter_subject: config.filter_subject,
+      if (!(err instanceof JetStreamApiError && err.code === CONSUMER_NOT_FOUND)) throw err;
+      exists = false;
+    }
+    if (exists) {
+      await jsm.consumers.update(d.stream, d.name, settings);
+    } else {
+      await jsm.consumers.add(d.stream, {
+        durable_name: d.name,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: d.start,
+        max_deliver: -1,
+        ...settings,
       });
     }
   }

@@ -1,9 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listDeadLetters } from "@nightshift/client";
-import { Subjects, type EmailOutboundInput } from "@nightshift/contracts";
+import { parseConfig } from "@nightshift/config";
+import { Consumers, Streams, Subjects, type EmailOutboundInput } from "@nightshift/contracts";
 import { publishEmail } from "@nightshift/messaging";
 import { waitFor } from "@nightshift/testkit";
 import { ALICE, GatewayFixture, SMTP_PASSWORD } from "./gateway-fixture.int.ts";
+import { emailGatewayService } from "./service.ts";
 
 // The outbox as the notifier uses it: publishEmail on outbox.email, delivered by the gateway.
 const fx = new GatewayFixture();
@@ -156,5 +158,33 @@ describe("email outbox", () => {
       components: { "email-gateway": { outbound: Record<string, number> } };
     };
     expect(status.components["email-gateway"].outbound["sent"]).toBe(2);
+  });
+
+  it("provisions its two durable consumers for `nightshift provision`, and mail queued before them is sent", async () => {
+    const bus = await fx.bus();
+    for (const [stream, name] of [
+      [Streams.outbox, Consumers.emailOutbox],
+      [Streams.events, Consumers.emailReplies],
+    ] as const) {
+      await bus.jsm.consumers.delete(stream, name).catch(() => undefined);
+    }
+    const before = fx.smtp.mails.length;
+    const early = mail({ subject: "queued before the gateway existed" });
+    await publishEmail(bus.js, early);
+    const { config } = parseConfig(fx.config(), fx.env());
+    await emailGatewayService().provision!({ nc: bus.nc, config });
+    const outbox = await bus.jsm.consumers.info(Streams.outbox, Consumers.emailOutbox);
+    expect(outbox.config).toMatchObject({ filter_subject: "outbox.email", deliver_policy: "all" });
+    const replies = await bus.jsm.consumers.info(Streams.events, Consumers.emailReplies);
+    expect(replies.config).toMatchObject({
+      filter_subject: "events.task.*.state",
+      deliver_policy: "new",
+    });
+    await fx.gateway();
+    const sent = await waitFor(
+      () => fx.smtp.mails.slice(before).find((m) => m.subject === early.subject),
+      { timeoutMs: 20_000, message: "the early mail" },
+    );
+    expect(sent.to).toEqual([ALICE]);
   });
 });

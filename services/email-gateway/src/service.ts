@@ -1,3 +1,4 @@
+import { jetstreamManager } from "@nats-io/jetstream";
 import { secretValues } from "@nightshift/config";
 import { Consumers, Streams } from "@nightshift/contracts";
 import { NightshiftError } from "@nightshift/errors";
@@ -36,6 +37,9 @@ function stopped(signal: AbortSignal): Promise<void> {
 export function emailGatewayService(): ServiceDefinition {
   return {
     name: "email-gateway",
+    async provision({ nc, config }) {
+      if (config.email !== undefined) await ensureGatewayConsumers(await jetstreamManager(nc));
+    },
     async start(deps) {
       const cfg = deps.config.email;
       if (cfg === undefined) {
@@ -75,7 +79,7 @@ async function startGateway(
   if (cfg.allow.senders.length === 0) {
     log.warn("email.allow.senders is empty: no mail will become a task until someone is listed");
   }
-  await ensureGatewayConsumers(bus);
+  await ensureGatewayConsumers(bus.jsm);
   const threads = new ThreadStore(bus.kv.cursors);
   const account = `${cfg.imap.user}@${cfg.imap.host}:${cfg.imap.port}`;
   const inboundLog = log.child({ part: "inbound" });
