@@ -52,8 +52,9 @@ export const SERVICE_POLICIES: Record<string, UserPolicy> = {
     objects: {},
   },
   poller: {
-    publish: [...producer.publish],
-    consume: [],
+    // dead letters of the write-back consumer (a state event it cannot parse)
+    publish: [...producer.publish, Subjects.dlqTasks("writeback")],
+    consume: [{ stream: Streams.events, consumer: Consumers.pollerWriteback }],
     read: [],
     kv: {
       ...producer.kv,

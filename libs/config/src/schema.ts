@@ -14,6 +14,8 @@ import { PollerConfig } from "./sections/poller.ts";
 import { NotifierConfig } from "./sections/notifier.ts";
 import { SchedulesConfig } from "./sections/schedules.ts";
 import { PromptsConfig } from "./sections/prompts.ts";
+import { RepositoriesConfig } from "./sections/repositories.ts";
+import { SupervisionConfig } from "./sections/supervision.ts";
 import { WorkspaceConfig } from "./sections/workspace.ts";
 
 /** The whole of `nightshift.yml`. Unknown keys are errors: a setting either works or does not exist. */
@@ -33,6 +35,8 @@ export const NightshiftConfig = z
     notifier: NotifierConfig.default(NotifierConfig.parse({})),
     prompts: PromptsConfig.default(PromptsConfig.parse({})),
     budgets: BudgetsConfig.default(BudgetsConfig.parse({})),
+    supervision: SupervisionConfig.default(SupervisionConfig.parse({})),
+    repositories: RepositoriesConfig,
     api: ApiConfig.default(ApiConfig.parse({})),
     /** The email gateway; absent, the gateway does nothing. */
     email: EmailConfig.optional(),

@@ -28,6 +28,8 @@ export type { TaskInputShape } from "./task.ts";
 export { TaskState, WaitReason, TERMINAL_STATES, isTerminal, canTransition } from "./task-state.ts";
 export {
   TaskRecord,
+  CheckpointName,
+  PendingCheckpoint,
   TaskResult,
   Transition,
   Usage,
