@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ApiConfig } from "./sections/api.ts";
 import { BackendsConfig } from "./sections/backends.ts";
 import { BudgetsConfig } from "./sections/budgets.ts";
+import { EmailConfig } from "./sections/email.ts";
 import { ExecutorConfig } from "./sections/executor.ts";
 import { GitHubConfig } from "./sections/github.ts";
 import { HttpConfig } from "./sections/http.ts";
@@ -37,6 +38,8 @@ export const NightshiftConfig = z
     supervision: SupervisionConfig.default(SupervisionConfig.parse({})),
     repositories: RepositoriesConfig,
     api: ApiConfig.default(ApiConfig.parse({})),
+    /** The email gateway; absent, the gateway does nothing. */
+    email: EmailConfig.optional(),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;

@@ -41,6 +41,7 @@ export { TaskEvent, TASK_EVENT_VERSION } from "./task-event.ts";
 export type { TaskEventType, TaskEventBody } from "./task-event.ts";
 export { CancelRequest, ApprovalDecision, PauseFlag, Presence } from "./control.ts";
 export { EmailOutbound } from "./outbox.ts";
+export type { EmailOutboundInput } from "./outbox.ts";
 export { Escalation } from "./escalation.ts";
 export { ScheduleState, ScheduleSkipReason } from "./schedule.ts";
 export { AgentResultFile, TestRun, RESULT_FILE } from "./agent-result.ts";

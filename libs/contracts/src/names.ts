@@ -29,6 +29,8 @@ export const Consumers = {
   executor: "executor",
   notifier: "notifier",
   emailOutbox: "email-outbox",
+  /** The email gateway's view of task state events (replies when an emailed task ends). */
+  emailReplies: "email-replies",
   webhookOutbox: "webhook-outbox",
   /** The poller's follower of task state events (status comments, Linear, task files). */
   pollerWriteback: "poller-writeback",
