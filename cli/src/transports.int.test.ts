@@ -106,20 +106,40 @@ describe("the CLI over NATS and over the HTTP API", () => {
   });
 
   it("approves, rejects, pauses and cancels through either transport", async () => {
+    // A supervised agent that reports a blocker stops at the on-blocker checkpoint.
+    const blocked = `mkdir -p .nightshift && echo '{"status":"blocked","summary":"need a decision","blockers":["which colour?"]}' > .nightshift/result.json`;
     const sub = await cli(
-      ["submit", "--json", "--backend", "shell", "--mode", "supervised", "--", "sleep 30"],
+      ["submit", "--json", "--backend", "shell", "--mode", "supervised", "--", blocked],
       viaApi,
     );
     const { id } = JSON.parse(sub.out) as { id: string };
-    await waitFor(async () => (await record(id)).state === "running", { message: "task running" });
-
+    const atCheckpoint = (after?: string) =>
+      waitFor(
+        async () => {
+          const r = await record(id);
+          return r.state === "waiting" && r.checkpoint && r.checkpoint.id !== after
+            ? r.checkpoint
+            : undefined;
+        },
+        { timeoutMs: 15_000, message: "the task to wait at a checkpoint" },
+      );
+    const first = await atCheckpoint();
+    expect(first.name).toBe("on-blocker");
     expect(await cli(["approve", id, "-m", "go on"], viaApi)).toMatchObject({
       code: 0,
       out: `${id} approved by api:cli\n`,
     });
-    const rejected = await cli(["reject", id], viaNats);
+    // the answer goes back to the agent, which is blocked again: a new checkpoint
+    await atCheckpoint(first.id);
+    const rejected = await cli(["reject", id, "-m", "not now"], viaNats);
     expect(rejected.code).toBe(0);
     expect(rejected.out).toMatch(new RegExp(`^${id} rejected by cli:`));
+    const ended = await waitFor(async () => {
+      const r = await record(id);
+      return r.state === "cancelled" ? r : undefined;
+    });
+    expect(ended.reason).toBe("rejected");
+    expect(ended.detail).toMatch(/^rejected by cli:\S+: not now$/);
 
     expect((await cli(["pause"], viaApi)).out).toBe("scheduling paused\n");
     const shown = await cli(["pause", "--show"], viaNats);
@@ -138,22 +158,28 @@ describe("the CLI over NATS and over the HTTP API", () => {
     );
     expect((await cli(["pause", "--show"], viaNats)).out).toBe("scheduling not paused\n");
 
-    const cancelled = await cli(["cancel", id, "-m", "enough"], viaApi);
+    const long = JSON.parse(
+      (await cli(["submit", "--json", "--backend", "shell", "--", "sleep 30"], viaApi)).out,
+    ) as { id: string };
+    await waitFor(async () => (await record(long.id)).state === "running", {
+      message: "task running",
+    });
+    const cancelled = await cli(["cancel", long.id, "-m", "enough"], viaApi);
     expect(cancelled).toMatchObject({
       code: 0,
-      out: `${id} is running; its executor has been told to stop it\n`,
+      out: `${long.id} is running; its executor has been told to stop it\n`,
     });
     const final = await waitFor(
       async () => {
-        const r = await record(id);
+        const r = await record(long.id);
         return r.state === "cancelled" ? r : undefined;
       },
       { timeoutMs: 15_000, message: "task cancelled" },
     );
     expect(final.detail).toBe("enough");
-    expect(await cli(["cancel", id], viaApi)).toMatchObject({
+    expect(await cli(["cancel", long.id], viaApi)).toMatchObject({
       code: 1,
-      out: `${id} had already finished (cancelled)\n`,
+      out: `${long.id} had already finished (cancelled)\n`,
     });
   });
 

@@ -32,6 +32,21 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 describe("nightshift approve / reject", () => {
   it("writes the decision for a supervised task to the control bucket", async () => {
     const { task } = await submitTask(host.bus, { prompt: "careful work", mode: "supervised" });
+    const early = await cli("approve", task.id);
+    expect(early.code).toBe(1);
+    expect(early.err).toMatch(/is not waiting for approval \(it is queued\)/);
+    // where the executor stops a supervised task (its own tests run that part)
+    await host.bus.tasks.transition(task.id, "waiting", {
+      reason: "awaiting-approval",
+      waitReason: "awaiting-approval",
+      patch: (r) => {
+        r.checkpoint = {
+          id: "before-push-1-cli",
+          name: "before-push",
+          at: new Date().toISOString(),
+        };
+      },
+    });
     const approved = await cli("approve", task.id, "--message", "looks right");
     expect(approved).toMatchObject({ code: 0, err: "" });
     expect(approved.out).toMatch(new RegExp(`^${task.id} approved by cli:`));

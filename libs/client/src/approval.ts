@@ -21,10 +21,23 @@ export async function decideApproval(
       `task ${taskId} has already finished (${current.record.state}); there is nothing to ${decision}`,
     );
   }
+  const checkpoint = current.record.checkpoint;
+  if (
+    current.record.state !== "waiting" ||
+    current.record.waitReason !== "awaiting-approval" ||
+    !checkpoint
+  ) {
+    throw new NightshiftError(
+      "CONFLICT",
+      `task ${taskId} is not waiting for approval (it is ${current.record.state}${current.record.waitReason ? `: ${current.record.waitReason}` : ""})`,
+    );
+  }
+  // Naming the checkpoint makes the answer count for this one only, never a later one.
   const value: ApprovalDecision = {
     decision,
     at: new Date().toISOString(),
     by,
+    checkpoint: checkpoint.id,
     ...(message !== undefined ? { message } : {}),
   };
   await bus.kv.control.put(Keys.approval(taskId), JSON.stringify(value));

@@ -319,6 +319,21 @@ describe("control", () => {
     await call("POST", "/api/v1/tasks", {
       body: { prompt: "needs a human", id: "api-test-approve", mode: "supervised" },
     });
+    const notYet = await call("POST", "/api/v1/tasks/api-test-approve/approve");
+    expect(notYet.status).toBe(409);
+    expect((await error(notYet)).message).toMatch(/is not waiting for approval \(it is queued\)/);
+    // where the executor stops a supervised task (its own tests run that part)
+    await bus.tasks.transition("api-test-approve", "waiting", {
+      reason: "awaiting-approval",
+      waitReason: "awaiting-approval",
+      patch: (r) => {
+        r.checkpoint = {
+          id: "before-push-1-api",
+          name: "before-push",
+          at: new Date().toISOString(),
+        };
+      },
+    });
     const res = await call("POST", "/api/v1/tasks/api-test-approve/approve", {
       body: { message: "looks right" },
     });

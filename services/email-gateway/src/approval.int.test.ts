@@ -41,6 +41,13 @@ describe("email threads: approvals and follow-ups", () => {
       reason: "awaiting-approval",
       waitReason: "awaiting-approval",
       detail: "Plan: split parse() into lexer and parser; 3 files change.",
+      patch: (r) => {
+        r.checkpoint = {
+          id: "before-push-1-test",
+          name: "before-push",
+          at: new Date().toISOString(),
+        };
+      },
     });
     await eventPublisher(bus.js, id, 1).emitNow({
       type: "state",

@@ -190,7 +190,10 @@ export async function runSingle(m: ModeInput): Promise<Outcome> {
         timeoutMs: cfg.supervision.approvalTimeout,
       });
       if (answer.decision === "approve") {
-        prompt = `A person answered the blocker you reported${answer.message ? `: ${answer.message}` : "; go ahead"}. Continue the task and update .nightshift/result.json.`;
+        // An agent hears the answer; a script given the task's own text runs it again.
+        prompt = rawPrompt
+          ? task.prompt
+          : `A person answered the blocker you reported${answer.message ? `: ${answer.message}` : "; go ahead"}. Continue the task and update .nightshift/result.json.`;
         resume = sessionId;
         continue;
       }
