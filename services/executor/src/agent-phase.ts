@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { chown, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AgentBackend, AgentRunResult } from "@nightshift/agents";
 import type { BackendConfig } from "@nightshift/config";
@@ -136,9 +136,7 @@ export async function runAgentPhase(p: AgentPhaseInput): Promise<AgentPhase> {
   const onWrapUp = (): void => {
     const note = String(stops.wrapUp.reason);
     events.emit({ type: "log", level: "warn", message: note });
-    void mkdir(join(ws.dir, ".nightshift"), { recursive: true })
-      .then(() => writeFile(join(ws.dir, ".nightshift", "WRAP_UP"), `${note}\n`))
-      .catch(() => undefined);
+    void writeWrapUp(ws.dir, note, place.box.uid, place.box.gid).catch(() => undefined);
   };
   stops.wrapUp.addEventListener("abort", onWrapUp, { once: true });
 
@@ -202,5 +200,20 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
     process.kill(-pid, signal);
   } catch {
     // gone
+  }
+}
+
+/**
+ * Leaves the wrap-up note where any agent can see it (`.nightshift/WRAP_UP`), owned by the
+ * agent's user so the folder stays writable for its results file.
+ */
+async function writeWrapUp(dir: string, note: string, uid?: number, gid?: number): Promise<void> {
+  const folder = join(dir, ".nightshift");
+  await mkdir(folder, { recursive: true });
+  const file = join(folder, "WRAP_UP");
+  await writeFile(file, `${note}\n`);
+  if (uid !== undefined) {
+    await chown(folder, uid, gid ?? uid);
+    await chown(file, uid, gid ?? uid);
   }
 }
