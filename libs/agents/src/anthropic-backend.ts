@@ -107,7 +107,7 @@ export function anthropicBackend(
         },
       ];
       const ctx: ToolContext = {
-        files: new WorkspaceFiles(input.workspace, input.owner),
+        files: new WorkspaceFiles(input.workspace, input.owner, input.writable),
         sandbox: input.sandbox,
         env: definedEnv({ ...input.env, ...cfg.env }),
         shellTimeoutMs: cfg.shellTimeout,

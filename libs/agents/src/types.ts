@@ -29,6 +29,12 @@ export interface AgentRunInput {
   resume?: { sessionId: string } | undefined;
   /** Instructions appended to the backend's system prompt (result contract, wrap-up …). */
   systemPrompt?: string | undefined;
+  /**
+   * Folders (relative to the workspace) the agent may write; absent, all of it. Sandboxed
+   * processes are held to it by the sandbox (a read-only mount); tools that run in the
+   * executor check it themselves.
+   */
+  writable?: readonly string[] | undefined;
   /** Files the agent creates through in-process tools are given to this user. */
   owner?: { uid: number; gid: number } | undefined;
   /**

@@ -33,10 +33,16 @@ async function exists(p: string): Promise<boolean> {
 export class WorkspaceFiles {
   readonly root: string;
   readonly #owner: { uid: number; gid: number } | undefined;
+  readonly #writable: readonly string[] | undefined;
 
-  constructor(root: string, owner?: { uid: number; gid: number }) {
+  /**
+   * `writable`: folders (relative to the workspace) writes are limited to; absent, the
+   * whole workspace is writable. A reviewer's tools may write only its report folder.
+   */
+  constructor(root: string, owner?: { uid: number; gid: number }, writable?: readonly string[]) {
     this.root = root;
     this.#owner = owner;
+    this.#writable = writable;
   }
 
   /** The absolute path of `p` (relative to the workspace, or absolute inside it). */
@@ -69,6 +75,16 @@ export class WorkspaceFiles {
 
   async write(p: string, content: string): Promise<void> {
     const abs = await this.resolve(p);
+    if (this.#writable !== undefined) {
+      const root = await realpath(this.root);
+      let probe = dirname(abs);
+      while (!(await exists(probe))) probe = dirname(probe);
+      const real = join(await realpath(probe), relative(probe, abs));
+      if (!this.#writable.some((w) => within(resolve(root, w), real)))
+        throw new ToolError(
+          `${p} is read-only here: you may write only under ${this.#writable.join(", ")}`,
+        );
+    }
     await this.#mkdirs(dirname(abs));
     // O_NOFOLLOW: a link swapped in after the check is not followed.
     const fh = await open(

@@ -4,7 +4,9 @@ import { dirname } from "node:path";
 import { bwrapArgs, SYSTEM_DIRS } from "./bwrap-args.ts";
 import type { EgressProxy } from "./egress-proxy.ts";
 import { proxyEnv } from "./proxy-env.ts";
+import { grantRead } from "./ownership.ts";
 import { identityFiles } from "./passwd.ts";
+import { freshFolder } from "./read-only.ts";
 import { prlimitArgv, type ResourceLimits } from "./limits.ts";
 import type { Spawner } from "./none-driver.ts";
 import { groupMembers, spawnGroup } from "./process-group.ts";
@@ -92,9 +94,17 @@ export function bwrapDriver(opts: BwrapDriverOptions): SandboxDriver {
   return {
     name: "bwrap",
     async open(o: SandboxOpenOptions): Promise<TaskSandbox> {
-      const dirs = [o.workspace, o.home];
+      // Read-only: the workspace is bound read-only and only its output folder writable
+      // (bound again on top); the agent's uid owns that folder and its home, nothing else.
+      const output = o.readOnly ? await freshFolder(o.workspace, o.readOnly.output) : undefined;
+      const dirs = output !== undefined ? [output, o.home] : [o.workspace, o.home];
       let user: TaskUser | undefined;
       if (opts.users) user = await takeTaskUser(opts.users.pool, opts.users, dirs);
+      if (user && output !== undefined)
+        await grantRead(o.workspace).catch(async (err: unknown) => {
+          await user?.release();
+          throw err;
+        });
       const ids = user
         ? await identityFiles(user.uid, user.gid, o.home).catch(async (err: unknown) => {
             await user?.release();
@@ -103,7 +113,11 @@ export function bwrapDriver(opts: BwrapDriverOptions): SandboxDriver {
         : undefined;
       const env: Record<string, string> = opts.egress ? proxyEnv(opts.egress.proxy.url) : {};
       const spawn = (spec: SpawnSpec) => {
-        const readOnly = [...opts.readOnly, ...(spec.readOnly ?? [])];
+        const readOnly = [
+          ...opts.readOnly,
+          ...(spec.readOnly ?? []),
+          ...(output !== undefined ? [o.workspace] : []),
+        ];
         let command = [...spec.argv];
         if (strict) {
           readOnly.push(dirname(FORWARDER), dirname(dirname(process.execPath)));
@@ -162,6 +176,8 @@ export function bwrapDriver(opts: BwrapDriverOptions): SandboxDriver {
         driver: "bwrap",
         ...(user ? { uid: user.uid, gid: user.gid } : {}),
         env,
+        workspace: o.workspace,
+        ...(output !== undefined ? { output } : {}),
         spawn,
         async close() {
           try {

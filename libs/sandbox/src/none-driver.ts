@@ -3,6 +3,7 @@ import { prlimitArgv, type ResourceLimits } from "./limits.ts";
 import { assertReachable } from "./reachable.ts";
 import { spawnGroup } from "./process-group.ts";
 import { proxyEnv } from "./proxy-env.ts";
+import { copyWorkspace } from "./read-only.ts";
 import { takeTaskUser, type TaskUser } from "./task-user.ts";
 import type { UidPool } from "./uid-pool.ts";
 import type { Sandbox, SandboxDriver, SandboxProcess, SpawnSpec, TaskSandbox } from "./types.ts";
@@ -40,21 +41,30 @@ export function noneDriver(opts: NoneDriverOptions = { limits: {} }): SandboxDri
   return {
     name: "none",
     async open(o): Promise<TaskSandbox> {
+      const copy = o.readOnly
+        ? await copyWorkspace(o.workspace, o.readOnly.output, opts.users === undefined)
+        : undefined;
+      const workspace = copy?.dir ?? o.workspace;
       let user: TaskUser | undefined;
-      if (opts.users) {
-        user = await takeTaskUser(opts.users.pool, opts.users, [o.workspace, o.home]);
-        try {
-          await assertReachable(o.workspace, user.uid, user.gid);
+      try {
+        if (opts.users) {
+          // A read-only agent owns only its folder in the copy; the rest stays the executor's.
+          const dirs = copy ? [copy.output, o.home] : [o.workspace, o.home];
+          user = await takeTaskUser(opts.users.pool, opts.users, dirs);
+          await assertReachable(workspace, user.uid, user.gid);
           await assertReachable(o.home, user.uid, user.gid);
-        } catch (err) {
-          await user.release();
-          throw err;
         }
+      } catch (err) {
+        await user?.release();
+        await copy?.remove();
+        throw err;
       }
       return {
         driver: "none",
         ...(user ? { uid: user.uid, gid: user.gid } : {}),
         env: opts.egress ? proxyEnv(opts.egress.url) : {},
+        workspace,
+        ...(copy ? { output: copy.output } : {}),
         spawn: (spec) =>
           spawner({
             argv: [...limitArgv, ...spec.argv],
@@ -64,7 +74,11 @@ export function noneDriver(opts: NoneDriverOptions = { limits: {} }): SandboxDri
             ...(user ? { uid: user.uid, gid: user.gid } : {}),
           }),
         close: async () => {
-          await user?.release();
+          try {
+            await user?.release();
+          } finally {
+            await copy?.remove();
+          }
         },
       };
     },

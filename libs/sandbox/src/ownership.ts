@@ -1,4 +1,4 @@
-import { lchown, readdir } from "node:fs/promises";
+import { chmod, lchown, lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
 
 /**
@@ -15,4 +15,32 @@ export async function chownTree(root: string, uid: number, gid: number): Promise
       else await lchown(p, uid, gid);
     }),
   );
+}
+
+/**
+ * Lets every user read `root` and everything below it (folders also searchable), without
+ * following symbolic links: an agent that runs as another uid can then read what an
+ * earlier agent left with restrictive modes. Git tracks only the executable bit, which
+ * this never changes for files.
+ */
+export async function grantRead(root: string): Promise<void> {
+  const st = await lstat(root);
+  if (st.isSymbolicLink()) return;
+  await chmod(root, st.mode | (st.isDirectory() ? 0o555 : 0o444));
+  if (!st.isDirectory()) return;
+  const entries = await readdir(root, { withFileTypes: true });
+  await Promise.all(entries.map((e) => grantRead(join(root, e.name))));
+}
+
+/**
+ * Sets the write bits of `root` and below: off (`writable` false) to make a copy
+ * read-only for an agent of the same uid, on again so it can be removed.
+ */
+export async function setWritable(root: string, writable: boolean): Promise<void> {
+  const st = await lstat(root);
+  if (st.isSymbolicLink()) return;
+  await chmod(root, writable ? st.mode | 0o200 : st.mode & ~0o222);
+  if (!st.isDirectory()) return;
+  const entries = await readdir(root, { withFileTypes: true });
+  await Promise.all(entries.map((e) => setWritable(join(root, e.name), writable)));
 }

@@ -42,6 +42,12 @@ export interface SandboxOpenOptions {
   taskId: string;
   workspace: string;
   home: string;
+  /**
+   * Show the workspace read-only, with only `output` (a folder relative to it, emptied
+   * first) writable: bwrap binds the workspace read-only; the none driver gives the agent
+   * a copy of the workspace instead, removed on close. A reviewer runs this way.
+   */
+  readOnly?: { output: string } | undefined;
 }
 
 /** A sandbox prepared for one task; `close` gives the directories back to the executor. */
@@ -51,6 +57,10 @@ export interface TaskSandbox extends Sandbox {
   readonly gid?: number;
   /** Variables the agent's environment needs for this sandbox (egress proxy settings). */
   readonly env: Readonly<Record<string, string>>;
+  /** Where the agent works: the workspace, or a read-only copy of it. */
+  readonly workspace: string;
+  /** The writable folder of a read-only workspace (absolute, inside `workspace`). */
+  readonly output?: string;
   close(): Promise<void>;
 }
 
