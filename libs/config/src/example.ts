@@ -102,9 +102,10 @@ sandbox:
 #   my-model: { input: 1, output: 4, cacheWrite: 1.25, cacheRead: 0.1 }
 
 # Prompt templates by task kind (adhoc, issue, pr-checks, pr-review, email, schedule, or
-# default), replacing the built-in ones. Placeholders: {{prompt}} {{card}} {{snapshot}}
-# {{instructions}} {{fix_list}} {{rounds}} {{result_contract}} {{repo}} {{branch}}
-# {{task_id}} {{kind}} {{source}}; any other {{name}} is a config error.
+# default), replacing the built-in ones; review is the review loop's reviewer prompt.
+# Placeholders: {{prompt}} {{card}} {{snapshot}} {{instructions}} {{fix_list}} {{rounds}}
+# {{result_contract}} {{review_request}} {{repo}} {{branch}} {{task_id}} {{kind}}
+# {{source}}; any other {{name}} is a config error.
 # prompts:
 #   system: "Follow the repository's CONTRIBUTING.md."
 #   templates:
@@ -112,6 +113,18 @@ sandbox:
 #       {{instructions}}
 #       Nightly maintenance: {{prompt}}
 #       {{result_contract}}
+
+# Per-repository settings; the first entry whose match equals the task's repository URL,
+# path or repo key (or *) applies.
+# repositories:
+#   - match: https://github.com/acme/web.git
+#     check:                       # runs in the sandbox after the agent (and at every
+#       command: npm test          # review-loop round's head); failure is a regression
+#       timeout: 10m
+#     landing:                     # review loop: merge an approved task into the base
+#       enabled: true              # branch (off by default; named repositories only, and
+#       paths: ["src/**", "test/**"]  # only with a check that passed at the approved head);
+#                                  # any changed file outside paths: ready for review
 
 # Daily spending limits (UTC days), counted from every backend's token usage. A task whose
 # repository or source is over its limit waits (reason budget) until the next day.

@@ -45,3 +45,19 @@ export type { EmailOutboundInput } from "./outbox.ts";
 export { Escalation } from "./escalation.ts";
 export { ScheduleState, ScheduleSkipReason } from "./schedule.ts";
 export { AgentResultFile, TestRun, RESULT_FILE } from "./agent-result.ts";
+export {
+  REVIEW_FOLDER,
+  REVIEW_REQUEST_FILE,
+  REVIEW_REPORT_FILE,
+  Severity,
+  FixItem,
+  ReviewDecision,
+  ReviewReport,
+  ReviewRequest,
+  CheckOutcome,
+  CommitLine,
+  FixList,
+  RoundPhase,
+  LoopRound,
+  roundArtifact,
+} from "./review.ts";

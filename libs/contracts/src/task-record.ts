@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LoopRound } from "./review.ts";
 import { Task } from "./task.ts";
 import { TaskState, WaitReason } from "./task-state.ts";
 
@@ -33,6 +34,17 @@ export const TaskResult = z.strictObject({
   exitCode: z.number().int().nullable().optional(),
   signal: z.string().nullable().optional(),
   pullRequestUrl: z.string().optional(),
+  /**
+   * Policy-gated landing of an approved review loop: `landed` (merged into the base
+   * branch) or `ready-for-review` (left for a person), with why.
+   */
+  landing: z
+    .strictObject({
+      state: z.enum(["landed", "ready-for-review"]),
+      detail: z.string().optional(),
+      commit: z.string().optional(),
+    })
+    .optional(),
 });
 export type TaskResult = z.infer<typeof TaskResult>;
 
@@ -90,6 +102,8 @@ export const TaskRecord = z.strictObject({
   transitions: z.array(Transition),
   /** Review-loop progress: the round in progress or last finished. */
   round: z.number().int().nonnegative().optional(),
+  /** Review-loop rounds, oldest first: phase, head, decision and fix list of each. */
+  rounds: z.array(LoopRound).optional(),
   /** The checkpoint a supervised task is waiting at. */
   checkpoint: PendingCheckpoint.optional(),
 });

@@ -70,4 +70,43 @@ describe("buildPrompt", () => {
     );
     expect(prompt).not.toContain("result.json");
   });
+
+  it("builds the reviewer's prompt from the review template, with the request and no results contract", () => {
+    const { config } = parseConfig({}, {});
+    const built = buildPrompt(
+      {
+        task,
+        template: "review",
+        reviewRequest: "## Review request (round 2)\nhead abc1234",
+        resultContract: false,
+      },
+      config.prompts,
+    );
+    expect(built.template).toBe("review");
+    expect(built.prompt).toContain("You are the reviewer.");
+    expect(built.prompt).toContain("## Review request (round 2)\nhead abc1234");
+    expect(built.prompt).toContain("**Goal:** No crash on save");
+    expect(built.prompt).not.toContain("result.json");
+    const custom = parseConfig(
+      { prompts: { templates: { review: "Check {{task_id}}: {{review_request}}" } } },
+      {},
+    ).config.prompts;
+    expect(buildPrompt({ task, template: "review", reviewRequest: "R" }, custom).prompt).toBe(
+      "Check abc123: R\n",
+    );
+  });
+
+  it("gives a later round's worker the summary of earlier rounds and its fix list", () => {
+    const { prompt } = buildPrompt(
+      {
+        task,
+        rounds: "## Earlier rounds\n- round 1: changes required",
+        fixList: { round: 1, items: [{ severity: "low", file: "a.ts", line: 7, reason: "typo" }] },
+      },
+      parseConfig({}, {}).config.prompts,
+    );
+    expect(prompt).toContain("## Earlier rounds\n- round 1: changes required");
+    expect(prompt).toContain("- [low] a.ts:7: typo");
+    expect(prompt.indexOf("Earlier rounds")).toBeLessThan(prompt.indexOf("Fix list"));
+  });
 });

@@ -21,6 +21,10 @@ export interface PromptInput {
   rounds?: string;
   /** Whether to ask for the results file (backends that cannot write files say no). */
   resultContract?: boolean;
+  /** Use this template instead of the task kind's (`review` for a review loop's reviewer). */
+  template?: string;
+  /** The review request as text, for the reviewer's `{{review_request}}`. */
+  reviewRequest?: string;
 }
 
 export interface BuiltPrompt {
@@ -35,13 +39,13 @@ export interface BuiltPrompt {
 /** Builds the agent's prompt from the task, the configured or built-in template and context. */
 export function buildPrompt(input: PromptInput, config: PromptsConfig): BuiltPrompt {
   const { task } = input;
-  const kind = task.kind;
+  const kind = input.template ?? task.kind;
   const custom = config.templates[kind] ?? config.templates["default"];
   const builtin = DEFAULT_TEMPLATES[kind] ?? DEFAULT_TEMPLATES["default"];
   const template = custom ?? builtin ?? "{{prompt}}";
   const values: Record<string, string> = {
     prompt: task.prompt,
-    kind,
+    kind: task.kind,
     task_id: task.id,
     repo: task.repo?.url ?? "(no repository)",
     branch: input.branch ?? task.repo?.branch ?? `nightshift/${task.id}`,
@@ -52,6 +56,7 @@ export function buildPrompt(input: PromptInput, config: PromptsConfig): BuiltPro
     fix_list: input.fixList ? fixListSection(input.fixList.round, input.fixList.items) : "",
     rounds: input.rounds ?? "",
     result_contract: input.resultContract === false ? "" : RESULT_CONTRACT,
+    review_request: input.reviewRequest ?? "",
   };
   const system = render(config.system ?? DEFAULT_SYSTEM, values);
   return {

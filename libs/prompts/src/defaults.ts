@@ -26,6 +26,8 @@ export const DEFAULT_TEMPLATES: Record<string, string> = {
 
 {{snapshot}}
 
+{{rounds}}
+
 {{fix_list}}
 
 {{result_contract}}`,
@@ -41,6 +43,8 @@ where the project has them.
 
 {{card}}
 
+{{rounds}}
+
 {{fix_list}}
 
 {{result_contract}}`,
@@ -54,6 +58,8 @@ branch. Do not disable or skip the failing checks.
 
 {{prompt}}
 
+{{rounds}}
+
 {{fix_list}}
 
 {{result_contract}}`,
@@ -66,9 +72,27 @@ A reviewer asked for changes on branch {{branch}} of {{repo}}. Address every poi
 
 {{prompt}}
 
+{{rounds}}
+
 {{fix_list}}
 
 {{result_contract}}`,
+  review: `{{instructions}}
+
+# Review
+You are the reviewer. Another agent worked on the task below in {{repo}} (branch
+{{branch}}); judge its change against the task and its acceptance criteria. You cannot
+change the code: the workspace is read-only for you, nothing you do is pushed, and only
+your report counts. Read the code, run the tests if that helps, and be specific.
+
+# The task
+{{prompt}}
+
+{{card}}
+
+{{snapshot}}
+
+{{review_request}}`,
   email: `{{instructions}}
 
 # Task
@@ -79,6 +103,8 @@ Someone asked for this by email. Do what they ask; your summary becomes the repl
 {{prompt}}
 
 {{card}}
+
+{{rounds}}
 
 {{fix_list}}
 

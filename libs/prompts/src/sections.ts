@@ -52,12 +52,16 @@ export function instructionsSection(instructions: readonly RepoInstruction[]): s
 export interface FixItem {
   severity: string;
   file?: string | undefined;
+  line?: number | undefined;
   reason: string;
 }
 
 /** The reviewer's blocking issues from the previous round, as the list to fix now. */
 export function fixListSection(round: number | undefined, items: readonly FixItem[]): string {
   if (items.length === 0) return "";
-  const lines = items.map((i) => `- [${i.severity}]${i.file ? ` ${i.file}:` : ""} ${i.reason}`);
+  const lines = items.map(
+    (i) =>
+      `- [${i.severity}]${i.file ? ` ${i.file}${i.line !== undefined ? `:${i.line}` : ""}:` : ""} ${i.reason}`,
+  );
   return `## Fix list from the review of round ${round ?? "?"}\nFix every item; the reviewer checks each one.\n${lines.join("\n")}\n`;
 }

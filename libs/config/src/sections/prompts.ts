@@ -14,6 +14,7 @@ export const PROMPT_PLACEHOLDERS = [
   "fix_list",
   "rounds",
   "result_contract",
+  "review_request",
 ] as const;
 
 const template = z.string().superRefine((text, ctx) => {
@@ -30,7 +31,7 @@ const template = z.string().superRefine((text, ctx) => {
 
 /**
  * Prompt templates by task kind (`adhoc`, `issue`, `pr-checks`, `schedule`, `email`, …),
- * replacing the built-in defaults. `system` is appended to the agent's system prompt.
+ * replacing the built-in defaults; `review` is the review loop's reviewer prompt. `system` is appended to the agent's system prompt.
  */
 export const PromptsConfig = z.strictObject({
   system: template.optional(),
