@@ -8,6 +8,7 @@ import { taskEvents } from "./events.ts";
 import { pauseScheduling, pauseState, resumeScheduling } from "./pause.ts";
 import { queueSummary } from "./queue.ts";
 import { queryRecords } from "./records.ts";
+import { taskRounds } from "./rounds.ts";
 import { listServices } from "./services.ts";
 import { submitTask } from "./submit.ts";
 import { systemStatus } from "./system-status.ts";
@@ -28,6 +29,7 @@ export function busClient(bus: Bus, opts: BusClientOptions): NightshiftClient {
     async get(id) {
       return (await bus.tasks.get(id))?.record;
     },
+    rounds: (id) => taskRounds(bus, id),
     list: (filter) => queryRecords(bus, filter),
     cancel: (id, message) => cancelTask(bus, id, opts.by, message),
     decide: (id, decision, message) => decideApproval(bus, id, decision, opts.by, message),

@@ -4,6 +4,7 @@ import type { FollowOptions } from "./events.ts";
 import type { PauseScope } from "./pause.ts";
 import type { RecordFilter, RecordPage } from "./records.ts";
 import type { SubmitRequest } from "./submit.ts";
+import type { TaskRounds } from "./wire/rounds.ts";
 import type { PauseState, ResumeResponse } from "./wire/control.ts";
 import type {
   BudgetSummary,
@@ -26,6 +27,8 @@ export interface NightshiftClient {
   submit(req: SubmitRequest): Promise<SubmitResponse>;
   /** A task's record, or undefined when there is no such task. */
   get(id: string): Promise<TaskRecord | undefined>;
+  /** A review loop's rounds with their archived artifacts; undefined: no such task. */
+  rounds(id: string): Promise<TaskRounds | undefined>;
   list(filter?: RecordFilter): Promise<RecordPage>;
   cancel(id: string, message?: string): Promise<CancelResult>;
   decide(id: string, decision: "approve" | "reject", message?: string): Promise<ApprovalDecision>;

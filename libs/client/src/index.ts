@@ -14,6 +14,8 @@ export { decideApproval, approvalOf } from "./approval.ts";
 export { pauseScheduling, resumeScheduling, pauseState } from "./pause.ts";
 export type { PauseScope } from "./pause.ts";
 export { listRecords, queryRecords } from "./records.ts";
+export { taskRounds } from "./rounds.ts";
+export { TaskRounds, RoundView } from "./wire/rounds.ts";
 export type { RecordFilter, RecordPage } from "./records.ts";
 export { taskEvents } from "./events.ts";
 export { watchRecords } from "./watch.ts";

@@ -43,6 +43,7 @@ export async function submitTask(bus: Bus, request: SubmitRequest): Promise<Publ
     ...(req.model !== undefined ? { model: req.model } : {}),
     ...(req.mode !== undefined ? { mode: req.mode } : {}),
     ...(req.card !== undefined ? { card: req.card } : {}),
+    ...(req.loop !== undefined ? { loop: req.loop } : {}),
     ...(req.labels !== undefined ? { labels: req.labels } : {}),
     limits: {
       ...(req.timeoutSec !== undefined ? { timeoutSec: req.timeoutSec } : {}),

@@ -6,6 +6,8 @@ export type { MirrorReady, RepoRef } from "./mirror.ts";
 export { settleWorkspace } from "./settle.ts";
 export type { GitFacts, CommitFact } from "./settle.ts";
 export { pushWorkspace } from "./push.ts";
+export { landWorkspace } from "./land.ts";
+export type { LandResult } from "./land.ts";
 export type { PushResult } from "./push.ts";
 export { SecretDetectedError, scanForSecrets } from "./secret-scan.ts";
 export type { SecretFinding } from "./secret-scan.ts";

@@ -7,6 +7,7 @@ import { diskUsage } from "./disk-usage.ts";
 import { git, GitError, gitMaybe } from "./git.ts";
 import { workspaceInstructions, type RepoInstructions } from "./instructions.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
+import { landWorkspace, type LandResult } from "./land.ts";
 import { readMeta, writeMeta, type WorkspaceMeta, type WorkspaceOwner } from "./meta.ts";
 import { defaultBranch, Mirrors, withoutCredentials } from "./mirror.ts";
 import { neverPushedExcludes } from "./never-pushed.ts";
@@ -193,6 +194,11 @@ export class Workspaces {
   /** Scans and pushes a settled attempt (see pushWorkspace). */
   push(ws: Workspace, facts: GitFacts, secrets: readonly KnownSecret[]): Promise<PushResult> {
     return this.withTask(ws.taskId, () => pushWorkspace(ws, facts, secrets, this.mirrors));
+  }
+
+  /** Lands a pushed head on the base branch (see landWorkspace). */
+  land(ws: Workspace, head: string): Promise<LandResult> {
+    return this.withTask(ws.taskId, () => landWorkspace(ws, head, this.mirrors));
   }
 
   /** The repository's instructions from the task's base branch. */

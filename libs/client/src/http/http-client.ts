@@ -108,6 +108,14 @@ export function httpClient(opts: HttpClientOptions): NightshiftClient {
         throw err;
       }
     },
+    async rounds(id) {
+      try {
+        return await json(API_ROUTES.taskRounds, { params: { id } });
+      } catch (err) {
+        if (err instanceof NightshiftError && err.code === "NOT_FOUND") return undefined;
+        throw err;
+      }
+    },
     async list(filter) {
       const page = await json(API_ROUTES.listTasks, { query: listQuery(filter) });
       return { records: page.tasks, total: page.total };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TaskId, TaskRecord } from "@nightshift/contracts";
 import { DecisionResponse, PauseBody, PauseState, ResumeResponse } from "./control.ts";
+import { TaskRounds } from "./rounds.ts";
 import {
   BudgetQuery,
   BudgetSummary,
@@ -70,6 +71,15 @@ export const API_ROUTES = {
     summary: "One task's record",
     params: IdParams,
     response: TaskRecord,
+    tag: "tasks",
+  },
+  taskRounds: {
+    method: "get",
+    path: "/api/v1/tasks/:id/rounds",
+    summary:
+      "A review loop's rounds: each round's phase, head, decision and fix list, with its archived work report, review request, review report and fix list",
+    params: IdParams,
+    response: TaskRounds,
     tag: "tasks",
   },
   taskEvents: {

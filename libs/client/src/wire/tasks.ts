@@ -5,6 +5,7 @@ import {
   TaskCard,
   TaskEvent,
   TaskId,
+  TaskLoop,
   TaskMode,
   TaskRecord,
   TaskState,
@@ -27,6 +28,8 @@ export const SubmitBody = z.strictObject({
   maxCostUsd: z.number().positive().optional(),
   mode: TaskMode.optional(),
   card: TaskCard.optional(),
+  /** Run as a review loop: worker and reviewer rounds until approval. */
+  loop: TaskLoop.optional(),
   /** Use this id instead of a new one (idempotent re-submission). */
   id: TaskId.optional(),
   labels: z.record(z.string(), z.string()).optional(),

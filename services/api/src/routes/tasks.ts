@@ -6,7 +6,7 @@ import { readBody, readParams, readQuery } from "../validate.ts";
 
 const R = API_ROUTES;
 
-/** Submit, list, get and cancel tasks. */
+/** Submit, list, get and cancel tasks; a review loop's rounds. */
 export function taskRoutes(app: Hono<ApiEnv>): void {
   app.post(R.submitTask.path, async (c) => {
     const body = await readBody(c, R.submitTask.body, "task");
@@ -36,6 +36,13 @@ export function taskRoutes(app: Hono<ApiEnv>): void {
     const record = await c.var.client.get(id);
     if (!record) throw new ApiError(404, "NOT_FOUND", `no task ${id}`);
     return c.json(record);
+  });
+
+  app.get(R.taskRounds.path, async (c) => {
+    const { id } = readParams(c, R.taskRounds.params);
+    const rounds = await c.var.client.rounds(id);
+    if (!rounds) throw new ApiError(404, "NOT_FOUND", `no task ${id}`);
+    return c.json(rounds);
   });
 
   app.post(R.cancelTask.path, async (c) => {
