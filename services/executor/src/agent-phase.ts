@@ -1,18 +1,19 @@
-import { chown, mkdir, writeFile } from "node:fs/promises";
+import { chown, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AgentBackend, AgentRunResult } from "@nightshift/agents";
 import type { BackendConfig } from "@nightshift/config";
-import type { Task, TaskEventBody } from "@nightshift/contracts";
+import { REVIEW_FOLDER, type Task, type TaskEventBody } from "@nightshift/contracts";
 import { coerceError } from "@nightshift/errors";
 import type { EventPublisher } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
+import { SandboxError } from "@nightshift/sandbox";
 import type { Workspace } from "@nightshift/workspace";
-import { openAgentPlace, taskHome } from "./agent-sandbox.ts";
+import { openAgentPlace, reviewerHome, taskHome } from "./agent-sandbox.ts";
 import { awaitCheckpoint, type CheckpointAnswer } from "./checkpoint.ts";
 import type { ExecutorContext } from "./context.ts";
 import type { ResultFileState } from "./decide-outcome.ts";
 import type { AttemptRecord } from "./fenced-record.ts";
-import { readResultFile } from "./result-file.ts";
+import { readAgentFile, readResultFile, type AgentFile } from "./result-file.ts";
 import { archiveHome, restoreHome } from "./session-archive.ts";
 import type { AttemptStops } from "./stops.ts";
 
@@ -33,11 +34,30 @@ export interface AgentPhaseInput {
   /** Wall-clock time (ms) the task's message was published, for dispatch latency. */
   publishedAt: number;
   log: Logger;
+  /** The model; the task's when absent. */
+  model?: string | undefined;
+  /** Cost of earlier runs of this attempt (a loop's rounds), counted against the limit. */
+  spentUsd?: number;
+  /** Run as a review loop's reviewer (see `ReviewPlace`). */
+  review?: ReviewPlace | undefined;
+}
+
+/**
+ * A reviewer's run: the workspace read-only but for `REVIEW_FOLDER` (bwrap binds it
+ * read-only; the none driver hands over a copy), a fresh home of its own, no session kept.
+ * `files` (names in the folder → content) are written there first; `report` is read back
+ * before the sandbox closes.
+ */
+export interface ReviewPlace {
+  files: Record<string, string>;
+  report: string;
 }
 
 export interface AgentPhase {
   result: AgentRunResult;
   resultFile: ResultFileState;
+  /** What a reviewer left in its report file. */
+  report?: AgentFile;
   /** A person rejected the task at an every-turns checkpoint. */
   rejected?: { by: string; message?: string | undefined };
 }
@@ -51,8 +71,11 @@ export interface AgentPhase {
 export async function runAgentPhase(p: AgentPhaseInput): Promise<AgentPhase> {
   const { ctx, task, record, events, stops, ws, log } = p;
   const cfg = ctx.config;
-  const home = taskHome(cfg, task.id);
+  const review = p.review;
+  const home = review ? reviewerHome(cfg, task.id) : taskHome(cfg, task.id);
+  if (review) await rm(home, { recursive: true, force: true });
   if (
+    !review &&
     p.resume !== undefined &&
     (await restoreHome(ctx.bus.artifacts, task.id, home).catch(() => false))
   ) {
@@ -62,7 +85,29 @@ export async function runAgentPhase(p: AgentPhaseInput): Promise<AgentPhase> {
       message: "agent session restored from the object store",
     });
   }
-  const place = await openAgentPlace(ctx.sandbox, cfg, ctx.agentEnv, task.id, ws.dir);
+  const place = await openAgentPlace(
+    ctx.sandbox,
+    cfg,
+    ctx.agentEnv,
+    task.id,
+    ws.dir,
+    review ? { readOnly: { output: REVIEW_FOLDER }, home } : {},
+  );
+  const workspace = place.box.workspace;
+  const output = place.box.output;
+  if (review) {
+    try {
+      if (output === undefined) throw new SandboxError("the sandbox has no review folder");
+      for (const [name, text] of Object.entries(review.files)) {
+        await writeFile(join(output, name), text);
+        if (place.box.uid !== undefined)
+          await chown(join(output, name), place.box.uid, place.box.gid ?? place.box.uid);
+      }
+    } catch (err) {
+      await place.box.close();
+      throw err;
+    }
+  }
 
   const saveHome = (): Promise<void> =>
     archiveHome(ctx.bus.artifacts, task.id, home).then(
@@ -71,6 +116,8 @@ export async function runAgentPhase(p: AgentPhaseInput): Promise<AgentPhase> {
     );
   let archiving: NodeJS.Timeout | undefined;
   const onSession = (id: string): void => {
+    // A reviewer starts fresh every round: its session is neither recorded nor kept.
+    if (review) return;
     void record
       .update((r) => {
         r.session = { backend: p.backendName, id, ...(ws.branch ? { branch: ws.branch } : {}) };
@@ -128,7 +175,7 @@ export async function runAgentPhase(p: AgentPhaseInput): Promise<AgentPhase> {
   const emit = (e: TaskEventBody): void => {
     events.emit(e);
     if (e.type !== "usage") return;
-    const cost = e.usage.costUsd ?? 0;
+    const cost = (p.spentUsd ?? 0) + (e.usage.costUsd ?? 0);
     if (limit !== undefined && cost >= limit) stops.halt("budget");
     if (!inProcess) pauseCli(e.usage.turns ?? 0);
   };
@@ -136,19 +183,22 @@ export async function runAgentPhase(p: AgentPhaseInput): Promise<AgentPhase> {
   const onWrapUp = (): void => {
     const note = String(stops.wrapUp.reason);
     events.emit({ type: "log", level: "warn", message: note });
-    void writeWrapUp(ws.dir, note, place.box.uid, place.box.gid).catch(() => undefined);
+    const folder = review && output !== undefined ? output : join(ws.dir, ".nightshift");
+    void writeWrapUp(folder, note, place.box.uid, place.box.gid).catch(() => undefined);
   };
   stops.wrapUp.addEventListener("abort", onWrapUp, { once: true });
 
   let result: AgentRunResult;
+  let report: AgentFile | undefined;
   try {
     result = await p.backend.run({
       taskId: task.id,
       attempt: record.attempt,
       prompt: p.prompt,
       systemPrompt: p.system,
-      workspace: ws.dir,
-      model: task.model,
+      workspace,
+      model: p.model ?? task.model,
+      ...(review ? { writable: [REVIEW_FOLDER] } : {}),
       env: place.env,
       sandbox: place.box,
       maxTurns: task.limits.maxTurns,
@@ -177,13 +227,16 @@ export async function runAgentPhase(p: AgentPhaseInput): Promise<AgentPhase> {
         });
       },
     });
+    // Read before the sandbox closes: a copy of the workspace goes with it.
+    if (review && output !== undefined)
+      report = await readAgentFile(workspace, join(REVIEW_FOLDER, review.report), output);
   } finally {
     stops.wrapUp.removeEventListener("abort", onWrapUp);
     if (archiving) clearInterval(archiving);
     // The workspace goes back to the executor's user before git touches it.
     await place.box.close();
   }
-  if (result.sessionId !== undefined) await saveHome();
+  if (result.sessionId !== undefined && !review) await saveHome();
   events.emit({
     type: "agent",
     phase: "exited",
@@ -191,8 +244,13 @@ export async function runAgentPhase(p: AgentPhaseInput): Promise<AgentPhase> {
     exitCode: result.exitCode,
     signal: result.signal,
   });
-  const resultFile = await readResultFile(ws.dir);
-  return { result, resultFile, ...(rejected ? { rejected } : {}) };
+  const resultFile: ResultFileState = review ? { kind: "missing" } : await readResultFile(ws.dir);
+  return {
+    result,
+    resultFile,
+    ...(report ? { report } : {}),
+    ...(rejected ? { rejected } : {}),
+  };
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -204,11 +262,15 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Leaves the wrap-up note where any agent can see it (`.nightshift/WRAP_UP`), owned by the
- * agent's user so the folder stays writable for its results file.
+ * Leaves the wrap-up note where any agent can see it (`.nightshift/WRAP_UP`, a reviewer's
+ * in its folder), owned by the agent's user so the folder stays writable for its results.
  */
-async function writeWrapUp(dir: string, note: string, uid?: number, gid?: number): Promise<void> {
-  const folder = join(dir, ".nightshift");
+async function writeWrapUp(
+  folder: string,
+  note: string,
+  uid?: number,
+  gid?: number,
+): Promise<void> {
   await mkdir(folder, { recursive: true });
   const file = join(folder, "WRAP_UP");
   await writeFile(file, `${note}\n`);

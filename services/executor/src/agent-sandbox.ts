@@ -8,11 +8,26 @@ export function taskHome(config: NightshiftConfig, taskId: string): string {
   return join(resolve(config.sandbox.homes ?? join(config.executor.workspaces, ".homes")), taskId);
 }
 
+/**
+ * A review loop's reviewer's home, apart from the worker's: the worker cannot plant
+ * settings or hooks there for the reviewer. Emptied before every review.
+ */
+export function reviewerHome(config: NightshiftConfig, taskId: string): string {
+  return `${taskHome(config, taskId)}.review`;
+}
+
 export interface AgentPlace {
   box: TaskSandbox;
   home: string;
   /** The agent's environment: the allowlisted base, its HOME, the sandbox's variables. */
   env: Record<string, string>;
+}
+
+export interface PlaceOptions {
+  /** The workspace read-only but for this folder (relative to it): a reviewer's place. */
+  readOnly?: { output: string } | undefined;
+  /** Another home than the task's (the reviewer's). */
+  home?: string | undefined;
 }
 
 /** Opens the task's sandbox over its workspace and home. */
@@ -22,16 +37,23 @@ export async function openAgentPlace(
   baseEnv: Readonly<Record<string, string>>,
   taskId: string,
   workspace: string,
+  opts: PlaceOptions = {},
 ): Promise<AgentPlace> {
-  const home = taskHome(config, taskId);
+  const home = opts.home ?? taskHome(config, taskId);
   // other agents' uids may pass through the homes folder but not list it
   await mkdir(dirname(home), { recursive: true, mode: 0o711 });
   await mkdir(home, { recursive: true, mode: 0o700 });
-  const box = await driver.open({ taskId, workspace, home });
+  const box = await driver.open({
+    taskId,
+    workspace,
+    home,
+    ...(opts.readOnly ? { readOnly: opts.readOnly } : {}),
+  });
   return { box, home, env: { ...baseEnv, HOME: home, ...box.env } };
 }
 
-/** Removes the task's home once the task is over for good. */
+/** Removes the task's homes once the task is over for good. */
 export async function removeTaskHome(config: NightshiftConfig, taskId: string): Promise<void> {
   await rm(taskHome(config, taskId), { recursive: true, force: true });
+  await rm(reviewerHome(config, taskId), { recursive: true, force: true });
 }

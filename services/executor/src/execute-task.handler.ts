@@ -95,7 +95,9 @@ export function createTaskHandler(
       return ack();
     }
 
-    const backendName = task.backend ?? config.executor.defaultBackend;
+    // A review loop's worker may name its own backend; the reviewer's is the loop's business.
+    const backendName =
+      task.loop?.worker?.backend ?? task.backend ?? config.executor.defaultBackend;
     let backend;
     try {
       if (backendName === undefined) {

@@ -30,6 +30,8 @@ export interface Ending {
   reason?: string | undefined;
   detail?: string | undefined;
   result: TaskResult;
+  /** Ask the result sinks to land the result (merge its pull request): policy allowed it. */
+  land?: boolean;
 }
 
 /**
@@ -47,13 +49,26 @@ export async function finish(s: AttemptScope, e: Ending): Promise<Outcome> {
     preview.result = result;
     if (!sink.accepts(preview)) continue;
     try {
-      const extra = await sink.deliver(preview, s.log.child({ sink: sink.name }));
+      const extra = await sink.deliver(
+        preview,
+        s.log.child({ sink: sink.name }),
+        e.land === true ? { land: true } : undefined,
+      );
       if (extra?.pullRequestUrl !== undefined)
         result = { ...result, pullRequestUrl: extra.pullRequestUrl };
+      if (extra?.landing !== undefined) result = { ...result, landing: extra.landing };
     } catch (err) {
       return retryLater(s, `sink-${sink.name}`, coerceError(err).message);
     }
   }
+  if (e.land === true && result.landing === undefined)
+    result = {
+      ...result,
+      landing: {
+        state: "ready-for-review",
+        detail: "no result sink could merge the pull request (GitHub credentials missing?)",
+      },
+    };
   try {
     await s.record.transition(e.state, {
       reason: e.reason,

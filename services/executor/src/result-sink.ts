@@ -1,4 +1,4 @@
-import type { TaskRecord } from "@nightshift/contracts";
+import type { TaskRecord, TaskResult } from "@nightshift/contracts";
 import type { Logger } from "@nightshift/runtime";
 
 /**
@@ -13,7 +13,16 @@ export interface ResultSink {
   accepts(record: TaskRecord): boolean;
   /**
    * Called with the record as it is about to be finalised. May return fields to merge
-   * into the result (a pull request URL).
+   * into the result (a pull request URL). With `land`, an approved review loop's policy
+   * allows merging: a sink that can (GitHub) merges the pull request and says how it went.
    */
-  deliver(record: TaskRecord, log: Logger): Promise<{ pullRequestUrl?: string } | void>;
+  deliver(
+    record: TaskRecord,
+    log: Logger,
+    options?: SinkOptions,
+  ): Promise<{ pullRequestUrl?: string; landing?: TaskResult["landing"] } | void>;
+}
+
+export interface SinkOptions {
+  land?: boolean;
 }

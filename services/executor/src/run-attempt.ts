@@ -18,6 +18,7 @@ import { watchQuota, type QuotaWatch } from "./disk-quota.ts";
 import { AttemptRecord } from "./fenced-record.ts";
 import { finish, retryLater, type AttemptScope } from "./finalize.ts";
 import { forgetHome } from "./session-archive.ts";
+import { runLoop } from "./loop-mode.ts";
 import { runSingle } from "./single-mode.ts";
 import { AttemptStops } from "./stops.ts";
 
@@ -128,7 +129,7 @@ async function runOnce(a: AttemptInput): Promise<Outcome> {
     const backendConfig = cfg.backends[a.backendName];
     if (!backendConfig)
       throw new PermanentError("unknown-backend", `unknown backend "${a.backendName}"`);
-    return await runSingle({
+    return await (task.loop ? runLoop : runSingle)({
       scope,
       stops,
       ws,

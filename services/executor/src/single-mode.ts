@@ -331,7 +331,7 @@ function checkpointEnd(answer: Awaited<ReturnType<typeof awaitCheckpoint>>) {
  * the next attempt, on any machine, continues from it. Returns an outcome only if that
  * failed in a way that decides the task.
  */
-async function keepPartialWork(m: ModeInput): Promise<Outcome | undefined> {
+export async function keepPartialWork(m: ModeInput): Promise<Outcome | undefined> {
   const { scope: s, ws } = m;
   if (!ws.repo) return undefined;
   const settled = await settleWork(
