@@ -122,11 +122,17 @@ export async function eventsOf(svc: InProcessServices, id: string): Promise<Task
   return out;
 }
 
-/** The text of the first user message of each model request, in order. */
-export function promptsSeen(model: ModelServer): string[] {
-  return model.modelRequests().map((r) => {
-    const body = r.body as { messages?: { role: string; content: unknown }[] };
-    const first = body.messages?.[0]?.content;
-    return typeof first === "string" ? first : JSON.stringify(first ?? "");
-  });
+/**
+ * The text of the first user message of each model request, in order, from request
+ * `from` on (the server keeps every request it was sent, across tests).
+ */
+export function promptsSeen(model: ModelServer, from = 0): string[] {
+  return model
+    .modelRequests()
+    .slice(from)
+    .map((r) => {
+      const body = r.body as { messages?: { role: string; content: unknown }[] };
+      const first = body.messages?.[0]?.content;
+      return typeof first === "string" ? first : JSON.stringify(first ?? "");
+    });
 }

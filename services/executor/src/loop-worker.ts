@@ -1,4 +1,5 @@
 import { FixList, type AgentResultFile, type FixItem, type LoopRound } from "@nightshift/contracts";
+import { coerceError } from "@nightshift/errors";
 import type { Outcome } from "@nightshift/messaging";
 import { buildPrompt } from "@nightshift/prompts";
 import { git, instructionList, type GitFacts } from "@nightshift/workspace";
@@ -9,6 +10,7 @@ import { formatBytes } from "./disk-quota.ts";
 import { finish, retryLater } from "./finalize.ts";
 import { interruption, stopOf, type LoopRun } from "./loop-context.ts";
 import { endLoop } from "./loop-end.ts";
+import { workspaceForRound } from "./loop-workspace.ts";
 
 export type WorkerStep =
   | { kind: "ended"; outcome: Outcome }
@@ -53,6 +55,12 @@ export async function workerPhase(
   const { m, archive, worker, book } = run;
   const { scope: s, ws, stops } = m;
   const { ctx, task } = s;
+  const unready = await workspaceForRound(run, prev).then(
+    () => undefined,
+    (err: unknown) => coerceError(err).message,
+  );
+  if (unready !== undefined)
+    return { kind: "ended", outcome: await retryLater(s, "workspace", unready) };
   const fixList = await fixListOf(run, prev);
   const instructions = ws.repo
     ? instructionList(await ctx.workspaces.instructions(ws), ["worker"])
@@ -133,7 +141,12 @@ export async function workerPhase(
     ...(cancel ? { cancelDetail: cancel.message ?? `cancelled by ${cancel.by}` } : {}),
   });
   const summary = phase.resultFile.kind === "valid" ? phase.resultFile.value.summary : undefined;
-  if (noop && (decision.state === "succeeded" || decision.reason === "tests-failed"))
+  if (
+    noop &&
+    (decision.state === "succeeded" ||
+      decision.reason === "tests-failed" ||
+      decision.reason === "noop")
+  )
     return {
       kind: "ended",
       outcome: await endLoop(
