@@ -22,6 +22,7 @@ export {
   TaskLoop,
   TaskInput,
   AgentRole,
+  MAX_LOOP_ROUNDS,
   TASK_SCHEMA_VERSION,
 } from "./task.ts";
 export type { TaskInputShape } from "./task.ts";
@@ -59,5 +60,8 @@ export {
   FixList,
   RoundPhase,
   LoopRound,
+  PlayedBy,
   roundArtifact,
 } from "./review.ts";
+export { CARD_BLOCK, CardBlock, cardFromText, cardFields } from "./card-block.ts";
+export type { CardFromText } from "./card-block.ts";

@@ -103,6 +103,9 @@ export type FixList = z.infer<typeof FixList>;
 export const RoundPhase = z.enum(["work", "review", "done"]);
 export type RoundPhase = z.infer<typeof RoundPhase>;
 
+export const PlayedBy = z.strictObject({ backend: z.string(), model: z.string().optional() });
+export type PlayedBy = z.infer<typeof PlayedBy>;
+
 /** One round of a review loop as the task record keeps it (resume reads this). */
 export const LoopRound = z.strictObject({
   n: z.number().int().positive(),
@@ -123,6 +126,9 @@ export const LoopRound = z.strictObject({
   summary: z.string().max(4000).optional(),
   /** The blocking issues this round's review produced: the next round's fix list. */
   fixList: z.array(FixItem).optional(),
+  /** Who played the two roles this round: backend name and model (when one was named). */
+  worker: PlayedBy.optional(),
+  reviewer: PlayedBy.optional(),
   /** Archived artifacts: `work-report`, `review-request`, `review-report`, `fix-list` → object name. */
   artifacts: z.record(z.string(), z.string()).default({}),
 });

@@ -55,6 +55,10 @@ export type TaskLimits = z.infer<typeof TaskLimits>;
 export const TaskMode = z.enum(["autonomous", "supervised"]);
 export type TaskMode = z.infer<typeof TaskMode>;
 
+/** The most rounds a review loop may ask for. */
+export const MAX_LOOP_ROUNDS = 20;
+
+/** Which backend (a name under `backends`) and model play one role of a review loop. */
 export const AgentRole = z.strictObject({
   backend: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
@@ -62,7 +66,7 @@ export const AgentRole = z.strictObject({
 
 /** Worker→reviewer loop settings; a task with `loop` runs in rounds until approval. */
 export const TaskLoop = z.strictObject({
-  maxRounds: z.number().int().positive().default(3),
+  maxRounds: z.number().int().positive().max(MAX_LOOP_ROUNDS).default(3),
   worker: AgentRole.optional(),
   reviewer: AgentRole.optional(),
 });

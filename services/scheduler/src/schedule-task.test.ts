@@ -51,6 +51,17 @@ describe("scheduleTask", () => {
     expect(task.card?.acceptance).toEqual(["CI passes"]);
     expect(task.repo).toBeUndefined();
     expect(task.mode).toBe("autonomous");
+    expect(task.loop).toBeUndefined();
+  });
+
+  it("runs a schedule as a review loop when its template has loop", () => {
+    const s = schedules({
+      card: { goal: "keep CI green" },
+      repo: "/srv/app",
+      loop: { maxRounds: 2, reviewer: { backend: "critic", model: "opus" } },
+    });
+    const task = Task.parse(scheduleTask("nightly", s["nightly"]!, slot));
+    expect(task.loop).toEqual({ maxRounds: 2, reviewer: { backend: "critic", model: "opus" } });
   });
 
   it("derives one id per schedule and slot", () => {

@@ -46,6 +46,7 @@ export function scheduleTask(
     ...(t.model !== undefined ? { model: t.model } : {}),
     ...(t.mode !== undefined ? { mode: t.mode } : {}),
     ...(t.card !== undefined ? { card: t.card } : {}),
+    ...(t.loop !== undefined ? { loop: t.loop } : {}),
     limits: {
       ...(timeout !== undefined ? { timeoutSec: Math.max(1, Math.ceil(timeout / 1000)) } : {}),
       ...(t.limits.maxTurns !== undefined ? { maxTurns: t.limits.maxTurns } : {}),

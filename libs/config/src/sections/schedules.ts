@@ -1,6 +1,6 @@
 import { Cron } from "croner";
 import { z } from "zod";
-import { TaskCard, TaskMode } from "@nightshift/contracts";
+import { TaskCard, TaskLoop, TaskMode } from "@nightshift/contracts";
 import { duration } from "../duration.ts";
 
 /** Schedule and channel names end up in KV keys and `Nats-Msg-Id`s. */
@@ -11,6 +11,8 @@ export const ScheduleTaskTemplate = z
   .strictObject({
     prompt: z.string().min(1).optional(),
     card: TaskCard.optional(),
+    /** Run each fire as a review loop (worker and reviewer rounds until approval). */
+    loop: TaskLoop.optional(),
     /** A local path or a git URL. */
     repo: z.string().min(1).optional(),
     base: z.string().min(1).optional(),

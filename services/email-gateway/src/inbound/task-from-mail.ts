@@ -1,5 +1,5 @@
 import type { EmailConfig } from "@nightshift/config";
-import { repoKey, type TaskInput, type TaskInputShape } from "@nightshift/contracts";
+import { cardFields, repoKey, type TaskInput, type TaskInputShape } from "@nightshift/contracts";
 import { formatBytes } from "./attachments.ts";
 import type { InboundMail } from "./parse-message.ts";
 
@@ -42,7 +42,8 @@ function prompt(t: MailTaskInput): string {
 
 /**
  * The task a mail asks for. The source keeps what a reply needs (Message-ID, sender,
- * references, thread) so the gateway can answer in the same thread when the task ends.
+ * references, thread) so the gateway can answer in the same thread when the task ends. A
+ * `nightshift-card` block in the text gives the task its card (and review loop).
  */
 export function taskFromMail(t: MailTaskInput): TaskInputShape {
   const { mail, cfg } = t;
@@ -94,5 +95,6 @@ export function taskFromMail(t: MailTaskInput): TaskInputShape {
         : {},
     inputs: t.inputs,
     ...(t.followUpOf !== undefined ? { followUpOf: t.followUpOf } : {}),
+    ...cardFields(mail.text),
   };
 }

@@ -18,7 +18,8 @@ export function fileItem(path: string): string {
   return ItemKeys.file(createHash("sha256").update(path).digest("hex").slice(0, 16));
 }
 
-function task(
+/** The task a card asks for. */
+export function cardTask(
   id: string,
   key: string,
   path: string,
@@ -58,6 +59,7 @@ function task(
     ...(backend !== undefined ? { backend } : {}),
     ...(model !== undefined ? { model } : {}),
     ...(f.fields.card ? { card: f.fields.card } : {}),
+    ...(f.fields.loop ? { loop: f.fields.loop } : {}),
   };
 }
 
@@ -108,7 +110,7 @@ export class TaskFolderWatcher {
           key,
           item: fileItem(path),
           human: true,
-          task: task(id, key, path, f, this.#src, this.#o),
+          task: cardTask(id, key, path, f, this.#src, this.#o),
           giveUp: { kind: "none" },
         });
         if (result === "capped")

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { TaskCard } from "@nightshift/contracts";
+import { TaskCard, TaskLoop } from "@nightshift/contracts";
 
 /** Fields nightshift writes back; they are not part of what the card asks. */
 const WRITTEN = ["status", "task", "result", "updated"];
@@ -16,6 +16,8 @@ export const CardFields = z.looseObject({
   backend: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
   card: TaskCard.optional(),
+  /** Run as a review loop: `{ maxRounds, worker: { backend, model }, reviewer: { … } }`. */
+  loop: TaskLoop.optional(),
   status: z.string().optional(),
   task: z.string().optional(),
 });

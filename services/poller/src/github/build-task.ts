@@ -1,4 +1,9 @@
-import { repoKey, type SourceSnapshot, type TaskInputShape } from "@nightshift/contracts";
+import {
+  cardFields,
+  repoKey,
+  type SourceSnapshot,
+  type TaskInputShape,
+} from "@nightshift/contracts";
 import { threadAttributes, type GhRepo, type GitHubThread } from "@nightshift/github";
 
 export interface GitHubTaskSpec {
@@ -23,7 +28,10 @@ export interface GitHubTaskSpec {
   model?: string | undefined;
 }
 
-/** A task from GitHub: the prompt and snapshot are fixed now; later edits change nothing. */
+/**
+ * A task from GitHub: the prompt and snapshot are fixed now; later edits change nothing. A
+ * `nightshift-card` block in the body gives the task its card (and review loop).
+ */
 export function githubTask(s: GitHubTaskSpec): TaskInputShape {
   const url = s.target.clone_url;
   return {
@@ -49,5 +57,6 @@ export function githubTask(s: GitHubTaskSpec): TaskInputShape {
     ...(s.followUpOf !== undefined ? { followUpOf: s.followUpOf } : {}),
     ...(s.backend !== undefined ? { backend: s.backend } : {}),
     ...(s.model !== undefined ? { model: s.model } : {}),
+    ...cardFields(s.snapshot.body),
   };
 }

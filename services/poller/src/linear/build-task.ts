@@ -1,5 +1,5 @@
 import type { LinearQueue } from "@nightshift/config";
-import { repoKey, type TaskInputShape } from "@nightshift/contracts";
+import { cardFields, repoKey, type TaskInputShape } from "@nightshift/contracts";
 import type { LinearIssue } from "@nightshift/linear";
 
 /** The prompt for a Linear issue, from what the issue said when it was taken. */
@@ -61,5 +61,6 @@ export function linearTask(o: {
     },
     ...(o.backend !== undefined ? { backend: o.backend } : {}),
     ...(o.model !== undefined ? { model: o.model } : {}),
+    ...cardFields(issue.description ?? undefined),
   };
 }
