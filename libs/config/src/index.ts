@@ -52,5 +52,6 @@ export { EXAMPLE_CONFIG } from "./example.ts";
 export { PromptsConfig, PROMPT_PLACEHOLDERS } from "./sections/prompts.ts";
 export { BudgetsConfig } from "./sections/budgets.ts";
 export { SupervisionConfig } from "./sections/supervision.ts";
+export { LoopConfig } from "./sections/loop.ts";
 export { RepositoriesConfig, RepositoryConfig, LandingConfig } from "./sections/repositories.ts";
 export { EmailConfig, MailSecurity, DEFAULT_NOTIFICATION_PATTERNS } from "./sections/email.ts";

@@ -7,6 +7,7 @@ import { ExecutorConfig } from "./sections/executor.ts";
 import { GitHubConfig } from "./sections/github.ts";
 import { HttpConfig } from "./sections/http.ts";
 import { LogConfig } from "./sections/log.ts";
+import { LoopConfig } from "./sections/loop.ts";
 import { NatsConfig } from "./sections/nats.ts";
 import { PricesConfig } from "./sections/prices.ts";
 import { SandboxConfig } from "./sections/sandbox.ts";
@@ -37,6 +38,7 @@ export const NightshiftConfig = z
     budgets: BudgetsConfig.default(BudgetsConfig.parse({})),
     supervision: SupervisionConfig.default(SupervisionConfig.parse({})),
     repositories: RepositoriesConfig,
+    loop: LoopConfig.default(LoopConfig.parse({})),
     api: ApiConfig.default(ApiConfig.parse({})),
     /** The email gateway; absent, the gateway does nothing. */
     email: EmailConfig.optional(),
@@ -56,6 +58,15 @@ export const NightshiftConfig = z
         path: ["sandbox", "egress", "strict"],
         message: "strict egress needs a network namespace: use driver bwrap (or auto)",
       });
+    }
+    for (const role of ["worker", "reviewer"] as const) {
+      const name = c.loop[role].backend;
+      if (name !== undefined && !(name in c.backends))
+        ctx.addIssue({
+          code: "custom",
+          path: ["loop", role, "backend"],
+          message: `names backend "${name}", which is not defined under backends`,
+        });
     }
     const pollerBackend = c.poller.backend;
     if (pollerBackend !== undefined && !(pollerBackend in c.backends)) {

@@ -15,6 +15,7 @@ import {
 } from "@nightshift/messaging";
 import type { ExecutorContext } from "./context.ts";
 import { heldBack } from "./hold-back.ts";
+import { workerBackend } from "./loop-roles.ts";
 import { runAttempt } from "./run-attempt.ts";
 
 function describeZod(err: unknown): string {
@@ -95,9 +96,8 @@ export function createTaskHandler(
       return ack();
     }
 
-    // A review loop's worker may name its own backend; the reviewer's is the loop's business.
-    const backendName =
-      task.loop?.worker?.backend ?? task.backend ?? config.executor.defaultBackend;
+    // A review loop's worker may have its own backend; the reviewer's is the loop's business.
+    const backendName = workerBackend(config, task);
     let backend;
     try {
       if (backendName === undefined) {

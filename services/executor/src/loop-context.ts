@@ -1,6 +1,6 @@
 import type { AgentBackend } from "@nightshift/agents";
 import type { BackendConfig } from "@nightshift/config";
-import { EMPTY_USAGE, type Task, type Usage } from "@nightshift/contracts";
+import { EMPTY_USAGE, type PlayedBy, type Task, type Usage } from "@nightshift/contracts";
 import { PermanentError } from "@nightshift/errors";
 import { abandon, addSpend, budgetScopes, type Outcome } from "@nightshift/messaging";
 import type { AgentPhase } from "./agent-phase.ts";
@@ -20,17 +20,22 @@ export interface Role {
   model?: string | undefined;
 }
 
-/**
- * The worker is the attempt's backend (the handler picked `loop.worker.backend`, else the
- * task's). The reviewer is `loop.reviewer.backend`, else the same backend; its model is
- * its own, else the task's when it plays on the worker's backend.
- */
-export function reviewerRole(ctx: ExecutorContext, task: Task, worker: Role): Role {
-  const name = task.loop?.reviewer?.backend ?? worker.name;
+/** The reviewer's backend, as loopRoles chose it. */
+export function reviewerRole(ctx: ExecutorContext, played: PlayedBy): Role {
+  const name = played.backend;
   const config = ctx.config.backends[name];
   if (!config) throw new PermanentError("unknown-backend", `unknown reviewer backend "${name}"`);
-  const model = task.loop?.reviewer?.model ?? (name === worker.name ? worker.model : undefined);
-  return { name, backend: ctx.backends.get(name), config, ...(model ? { model } : {}) };
+  return {
+    name,
+    backend: ctx.backends.get(name),
+    config,
+    ...(played.model !== undefined ? { model: played.model } : {}),
+  };
+}
+
+/** A role as the record shows who played it. */
+export function playedBy(role: Role): PlayedBy {
+  return { backend: role.name, ...(role.model !== undefined ? { model: role.model } : {}) };
 }
 
 /** Usage and cost of this attempt's runs, both roles, written with every final state. */

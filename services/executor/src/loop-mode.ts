@@ -4,7 +4,8 @@ import type { Outcome } from "@nightshift/messaging";
 import type { GitFacts } from "@nightshift/workspace";
 import { finish, retryLater } from "./finalize.ts";
 import { RoundArchive } from "./loop-archive.ts";
-import { reviewerRole, UsageBook, type LoopRun, type Role } from "./loop-context.ts";
+import { playedBy, reviewerRole, UsageBook, type LoopRun, type Role } from "./loop-context.ts";
+import { loopRoles } from "./loop-roles.ts";
 import { approve, endLoop } from "./loop-end.ts";
 import { factsAt, reviewPhase } from "./loop-review.ts";
 import { workerPhase, type WorkerStep } from "./loop-worker.ts";
@@ -41,16 +42,16 @@ export async function runLoop(m: ModeInput): Promise<Outcome> {
       detail: "a review loop reviews commits: the task needs a repository",
       result: { outcome: "loop-needs-repo", pushed: false },
     });
-  const model = task.loop?.worker?.model ?? task.model;
+  const roles = loopRoles(ctx.config, task, s.backendName);
   const worker: Role = {
     name: s.backendName,
     backend: m.backend,
     config: m.backendConfig,
-    ...(model ? { model } : {}),
+    ...(roles.worker.model !== undefined ? { model: roles.worker.model } : {}),
   };
   let reviewer: Role;
   try {
-    reviewer = reviewerRole(ctx, task, worker);
+    reviewer = reviewerRole(ctx, roles.reviewer);
   } catch (err) {
     const e = coerceError(err);
     const reason = isNightshiftError(e, "PERMANENT") ? (e as PermanentError).reason : "backend";
@@ -113,6 +114,8 @@ export async function runLoop(m: ModeInput): Promise<Outcome> {
         n: (round?.n ?? 0) + 1,
         phase: "work",
         startedAt: new Date().toISOString(),
+        worker: playedBy(worker),
+        reviewer: playedBy(reviewer),
         artifacts: {},
       };
       await archive.save(round);
