@@ -1,4 +1,5 @@
 import type { TaskEvent, TaskRecord } from "@nightshift/contracts";
+import { cardLines, loopLine } from "./format-rounds.ts";
 
 export function duration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
@@ -36,6 +37,9 @@ export function recordText(r: TaskRecord): string {
     lines.push(
       `repo      ${r.task.repo.url}${r.task.repo.base ? ` (base ${r.task.repo.base})` : ""}`,
     );
+  if (r.task.card) lines.push(...cardLines(r.task.card));
+  const loop = loopLine(r);
+  if (loop) lines.push(loop);
   lines.push(`attempts  ${r.attempts}`, `created   ${r.createdAt}`);
   if (r.startedAt) lines.push(`started   ${r.startedAt}`);
   if (r.finishedAt) {
@@ -49,6 +53,10 @@ export function recordText(r: TaskRecord): string {
       `result    ${res.outcome}${res.branch ? `  branch ${res.branch}` : ""}${res.commit ? ` @ ${res.commit.slice(0, 10)}` : ""}${res.pushed ? " (pushed)" : ""}`,
     );
     if (res.pullRequestUrl) lines.push(`pr        ${res.pullRequestUrl}`);
+    if (res.landing)
+      lines.push(
+        `landing   ${res.landing.state}${res.landing.commit ? ` @ ${res.landing.commit.slice(0, 10)}` : ""}${res.landing.detail ? `: ${res.landing.detail}` : ""}`,
+      );
     if (res.summary) lines.push(`summary   ${res.summary.split("\n").join("\n          ")}`);
   }
   const u = r.usage;

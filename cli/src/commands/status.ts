@@ -1,20 +1,34 @@
-import { NightshiftError } from "@nightshift/errors";
+import { NightshiftError, UsageError } from "@nightshift/errors";
 import type { Command } from "../command.ts";
 import { openSession } from "../connection.ts";
 import { recordLine, recordText } from "../format.ts";
+import { roundsText } from "../format-rounds.ts";
 import { scheduleLines } from "../format-schedules.ts";
 
 export const status: Command = {
   name: "status",
-  summary: "system status (queue, running and waiting tasks, services), or one task's record",
-  usage: "[id] [--json] [--all]",
-  options: { json: { type: "boolean" }, all: { type: "boolean", short: "a" } },
+  summary:
+    "system status (queue, running and waiting tasks, services), or one task's record (--rounds: its review loop's rounds)",
+  usage: "[id [--rounds]] [--json] [--all]",
+  options: {
+    json: { type: "boolean" },
+    all: { type: "boolean", short: "a" },
+    rounds: { type: "boolean" },
+  },
   async run(args, io) {
     const json = args.values["json"] === true;
     const session = await openSession(args.config, io);
     const client = session.client;
     try {
       const id = args.positionals[0];
+      if (args.values["rounds"] === true && id === undefined)
+        throw new UsageError("--rounds needs a task id");
+      if (id !== undefined && args.values["rounds"] === true) {
+        const rounds = await client.rounds(id);
+        if (!rounds) throw new NightshiftError("NOT_FOUND", `no task ${id}`);
+        io.out(json ? `${JSON.stringify(rounds, null, 2)}\n` : roundsText(rounds));
+        return 0;
+      }
       if (id !== undefined) {
         const r = await client.get(id);
         if (!r) throw new NightshiftError("NOT_FOUND", `no task ${id}`);

@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { parseDuration } from "@nightshift/config";
-import { TaskCard, TaskMode } from "@nightshift/contracts";
+import { TaskMode } from "@nightshift/contracts";
 import { UsageError } from "@nightshift/errors";
 import type { Command } from "../command.ts";
 import { openSession } from "../connection.ts";
 import { eventLine, recordText } from "../format.ts";
+import { CARD_OPTIONS, CARD_USAGE, cardAndLoop } from "./submit-card.ts";
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
@@ -22,8 +21,7 @@ function positiveNumber(v: unknown, flag: string): number | undefined {
 export const submit: Command = {
   name: "submit",
   summary: "queue a task for an agent (exits 0 with --wait only if it succeeded)",
-  usage:
-    "[--repo PATH|URL] [--base BRANCH] [--backend NAME] [--model M] [--timeout 30m] [--wait] [--json] -- <prompt>",
+  usage: `[--repo PATH|URL] [--base BRANCH] [--backend NAME] [--model M] [--timeout 30m] ${CARD_USAGE} [--wait] [--json] -- <prompt>`,
   options: {
     repo: { type: "string", short: "r" },
     base: { type: "string" },
@@ -33,7 +31,7 @@ export const submit: Command = {
     "max-turns": { type: "string" },
     "max-cost": { type: "string" },
     mode: { type: "string" },
-    card: { type: "string" },
+    ...CARD_OPTIONS,
     id: { type: "string" },
     wait: { type: "boolean", short: "w" },
     json: { type: "boolean" },
@@ -42,25 +40,10 @@ export const submit: Command = {
   allowPositionals: true,
   async run(args, io) {
     const v = args.values;
-    let card: TaskCard | undefined;
-    const cardPath = str(v["card"]);
-    if (cardPath !== undefined) {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(readFileSync(resolve(io.cwd, cardPath), "utf8"));
-      } catch (err) {
-        throw new UsageError(`cannot read task card ${cardPath}: ${(err as Error).message}`);
-      }
-      const parsed = TaskCard.safeParse(raw);
-      if (!parsed.success) {
-        throw new UsageError(
-          `invalid task card ${cardPath}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(card)"}: ${i.message}`).join("; ")}`,
-        );
-      }
-      card = parsed.data;
-    }
+    const { card, loop } = cardAndLoop(v, io.cwd);
     const prompt = args.positionals.join(" ").trim() || card?.goal;
-    if (!prompt) throw new UsageError("a prompt is required (after --) or a task card with a goal");
+    if (!prompt)
+      throw new UsageError("a prompt is required (after --), or a task card goal (--goal, --card)");
     const timeoutRaw = str(v["timeout"]);
     let timeoutSec: number | undefined;
     if (timeoutRaw !== undefined) {
@@ -96,6 +79,7 @@ export const submit: Command = {
         maxCostUsd: positiveNumber(v["max-cost"], "max-cost"),
         mode: mode?.data,
         card,
+        loop,
         id: str(v["id"]),
         cwd: io.cwd,
       });

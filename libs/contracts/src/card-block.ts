@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { TaskCard } from "./task-card.ts";
 import { TaskLoop } from "./task.ts";
 
@@ -6,6 +7,7 @@ export const CARD_BLOCK = "nightshift-card";
 
 /** What the block holds: a task card, and `loop` to run the task as a review loop. */
 export const CardBlock = TaskCard.extend({ loop: TaskLoop.optional() });
+export type CardBlock = z.infer<typeof CardBlock>;
 
 export interface CardFromText {
   card?: TaskCard;

@@ -61,6 +61,8 @@ export {
   RoundPhase,
   LoopRound,
   PlayedBy,
+  WorkReport,
+  InvalidReviewReport,
   roundArtifact,
 } from "./review.ts";
 export { CARD_BLOCK, CardBlock, cardFromText, cardFields } from "./card-block.ts";

@@ -92,6 +92,23 @@ export const ReviewRequest = z.strictObject({
 });
 export type ReviewRequest = z.infer<typeof ReviewRequest>;
 
+/** A round's `work-report` artifact: the worker's results file, or why there is none. */
+export const WorkReport = z.looseObject({
+  round: z.number().int().positive().optional(),
+  backend: z.string().optional(),
+  head: z.string().optional(),
+  value: AgentResultFile.optional(),
+  problem: z.string().optional(),
+});
+export type WorkReport = z.infer<typeof WorkReport>;
+
+/** A round's `review-report` artifact when the reviewer's report was not valid. */
+export const InvalidReviewReport = z.looseObject({
+  invalid: z.string(),
+  /** What the reviewer wrote (cut), when it wrote something. */
+  text: z.string().optional(),
+});
+
 /** The fix list a review produced: the blocking issues round `round + 1` must fix. */
 export const FixList = z.strictObject({
   round: z.number().int().positive(),

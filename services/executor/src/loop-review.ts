@@ -1,7 +1,6 @@
-import { z } from "zod";
 import {
-  AgentResultFile,
   ReviewRequest,
+  WorkReport,
   type CheckOutcome,
   type FixItem,
   type LoopRound,
@@ -25,11 +24,6 @@ export type ReviewStep =
   /** The workspace does not hold the round's head: its work has to be done again. */
   | { kind: "redo" }
   | { kind: "reviewed"; facts: GitFacts };
-
-const WorkReportArtifact = z.looseObject({
-  value: AgentResultFile.optional(),
-  problem: z.string().optional(),
-});
 
 /**
  * The git facts of a round whose work an earlier attempt did: the workspace starts from
@@ -127,7 +121,7 @@ export async function reviewPhase(
     const stopped = await halted(run, round);
     if (stopped) return { kind: "ended", outcome: stopped };
     const workReport =
-      known?.workReport ?? (await archive.get(round.n, "work-report", WorkReportArtifact)) ?? {};
+      known?.workReport ?? (await archive.get(round.n, "work-report", WorkReport)) ?? {};
     request = await buildReviewRequest({
       task,
       round: round.n,
