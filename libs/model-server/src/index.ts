@@ -3,3 +3,4 @@ export type { ModelServer, ModelServerOptions, ReceivedRequest, Api } from "./se
 export { reply } from "./script.ts";
 export type { Reply, MessageReply, ErrorReply, ScriptedToolCall, ScriptedUsage } from "./script.ts";
 export { PromptCache, estimateTokens } from "./prompt-cache.ts";
+export { loopScript } from "./review-loop.ts";

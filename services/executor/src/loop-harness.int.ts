@@ -3,54 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Streams, Subjects, type TaskEvent, type TaskRecord } from "@nightshift/contracts";
 import { startInProcess, type InProcessServices } from "@nightshift/host";
-import { reply, type MessageReply, type ModelServer } from "@nightshift/model-server";
+import { loopScript, type ModelServer } from "@nightshift/model-server";
 import { waitFor } from "@nightshift/testkit";
 import { executorService } from "./service.ts";
 import type { ResultSink } from "./result-sink.ts";
 
-/** The scripted worker: writes files through the anthropic backend's tools, then reports. */
-export function workerTurns(files: Record<string, string>, summary: string): MessageReply[] {
-  return [
-    ...Object.entries(files).map(([path, content]) => reply.tool("write_file", { path, content })),
-    reply.tool("write_file", {
-      path: ".nightshift/result.json",
-      content: JSON.stringify({ status: "done", summary }),
-    }),
-    reply.text(summary),
-  ];
-}
-
-/**
- * A shell command a scripted reviewer runs to write its report: the head it names is read
- * from the review request the executor put in its folder (a script cannot know it ahead).
- */
-export function reportCommand(report: Record<string, unknown>): string {
-  const json = JSON.stringify({ head: "__HEAD__", ...report });
-  if (json.includes("'")) throw new Error("keep single quotes out of scripted reports");
-  return [
-    `h=$(sed -n 's/^  "head": "\\([0-9a-f]*\\)",$/\\1/p' .nightshift/review/request.json)`,
-    `printf '%s' '${json}' | sed "s/__HEAD__/$h/" > .nightshift/review/report.json`,
-  ].join("; ");
-}
-
-/** The scripted reviewer: writes its report (with the head under review), then says so. */
-export function reviewerTurns(report: Record<string, unknown>): MessageReply[] {
-  return [reply.tool("run_shell", { command: reportCommand(report) }), reply.text("Reviewed.")];
-}
-
-export const approveReport = (summary = "Meets the task.") => ({
-  decision: "approve",
-  summary,
-  blocking: [],
-  suggestions: [],
-});
-
-export const changesReport = (reason: string, file = "hello.txt") => ({
-  decision: "changes_required",
-  summary: `One problem: ${reason}`,
-  blocking: [{ severity: "high", file, line: 1, reason }],
-  suggestions: ["keep it short"],
-});
+export const workerTurns = loopScript.worker;
+export const reviewerTurns = loopScript.reviewer;
+export const reportCommand = loopScript.reportCommand;
+export const approveReport = loopScript.approve;
+export const changesReport = loopScript.changes;
 
 export interface LoopExecutor {
   svc: InProcessServices;
