@@ -98,3 +98,33 @@ export async function mergeable(bare: string, base: string, head: string): Promi
 export function show(bare: string, ref: string, path: string): Promise<string> {
   return git(bare, "show", `${ref}:${path}`);
 }
+
+/**
+ * Merges `head` into branch `base` with a merge commit, as GitHub's merge button does
+ * (`merge_method: merge`); undefined when the two conflict. The branch moves only if it
+ * still is where it was read (a concurrent push wins).
+ */
+export async function mergeInto(
+  bare: string,
+  base: string,
+  head: string,
+  message: string,
+): Promise<string | undefined> {
+  const baseSha = (await branches(bare)).get(base);
+  if (baseSha === undefined) return undefined;
+  let tree: string;
+  try {
+    tree = (
+      await run("git", ["merge-tree", "--write-tree", "--no-messages", baseSha, head], {
+        cwd: bare,
+        env: ENV,
+      })
+    ).stdout.trim();
+  } catch (err) {
+    if ((err as { code?: number }).code === 1) return undefined;
+    throw err;
+  }
+  const commit = await git(bare, "commit-tree", tree, "-p", baseSha, "-p", head, "-m", message);
+  await git(bare, "update-ref", `refs/heads/${base}`, commit, baseSha);
+  return commit;
+}

@@ -206,6 +206,7 @@ export function jsonPull(
     state: p.merged ? "closed" : i.state,
     draft: p.draft,
     merged: p.merged,
+    merged_at: p.merged ? i.updatedAt : null,
     user: jsonUser(user(i.user), urls),
     labels: i.labels.map((name) => ({ name })),
     html_url: `${urls.web}/${fullName(r)}/pull/${i.number}`,

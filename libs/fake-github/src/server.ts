@@ -22,6 +22,7 @@ import { registerChecks } from "./routes-checks.ts";
 import { registerIssues } from "./routes-issues.ts";
 import { registerMeta } from "./routes-meta.ts";
 import { registerPulls } from "./routes-pulls.ts";
+import { registerMerge } from "./routes-merge.ts";
 import { FakeGitHubState } from "./state-pulls.ts";
 import type { Happening } from "./state.ts";
 import { WebhookSender } from "./webhooks.ts";
@@ -204,6 +205,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
   registerMeta(register, mintToken);
   registerIssues(register);
   registerPulls(register);
+  registerMerge(register);
   registerChecks(register);
   hono.notFound((c) => c.json({ message: "Not Found" }, 404));
 

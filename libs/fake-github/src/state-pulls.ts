@@ -53,6 +53,14 @@ export class FakeGitHubState extends IssueState {
   }
 
   /** Notices pushes to pull request heads made through git (a synchronize). */
+  /** Records that a pull request was merged (the merge route moved its base branch). */
+  markMerged(i: Issue): void {
+    if (!i.pull) return;
+    i.pull.merged = true;
+    i.state = "closed";
+    this.touch(i);
+  }
+
   async syncHeads(r: Repo): Promise<void> {
     const open = [...r.issues.values()].filter((i) => i.pull && i.state === "open");
     if (open.length === 0) return;

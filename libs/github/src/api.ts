@@ -4,6 +4,7 @@ import { nextLink } from "./links.ts";
 import type { GitHubConnector, GitHubRequest } from "./octokit.ts";
 import {
   GhCheckRuns,
+  GhMerge,
   GhComment,
   GhCombinedStatus,
   GhIssue,
@@ -290,6 +291,27 @@ export class GitHubApi {
     const route = "POST /repos/{owner}/{repo}/pulls";
     const res = await req(route, { ...split(repo), ...p });
     return parse(GhPull, res.data, route);
+  }
+
+  /**
+   * Merges a pull request with a merge commit, only while its head is `sha` (GitHub answers
+   * 409 when the branch moved, 405 when the pull request cannot be merged).
+   */
+  async mergePull(
+    repo: string,
+    n: number,
+    p: { sha: string; title: string },
+  ): Promise<{ sha: string; merged: boolean }> {
+    const req = await this.#req(repo);
+    const route = "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge";
+    const res = await req(route, {
+      ...split(repo),
+      pull_number: n,
+      sha: p.sha,
+      merge_method: "merge",
+      commit_title: p.title,
+    });
+    return parse(GhMerge, res.data, route);
   }
 
   async updatePull(repo: string, n: number, p: { title?: string; body?: string }): Promise<GhPull> {

@@ -3,6 +3,7 @@ import type { TaskRecord } from "@nightshift/contracts";
 import { redactText, type Logger } from "@nightshift/runtime";
 import type { GitHubApi } from "./api.ts";
 import { connectGitHub } from "./connect.ts";
+import { landPull, mergedPull, type PullLanding } from "./land-pull.ts";
 import { ensurePullRequest } from "./pull-request.ts";
 import { issueReference, threadOf, type GitHubThread } from "./thread.ts";
 
@@ -10,7 +11,11 @@ import { issueReference, threadOf, type GitHubThread } from "./thread.ts";
 export interface GitHubResultSink {
   name: string;
   accepts(record: TaskRecord): boolean;
-  deliver(record: TaskRecord, log: Logger): Promise<{ pullRequestUrl?: string } | void>;
+  deliver(
+    record: TaskRecord,
+    log: Logger,
+    options?: { land?: boolean },
+  ): Promise<{ pullRequestUrl?: string; landing?: PullLanding } | void>;
 }
 
 export interface ResultSinkOptions {
@@ -42,6 +47,8 @@ function description(record: TaskRecord, t: GitHubThread, secrets: readonly stri
  * Delivers a GitHub task's result when it finished with pushed changes: opens the pull
  * request for its branch, or updates the one already open (a retry, a follow-up, or a
  * task that fixed an existing pull request). Idempotent: found again by branch and marker.
+ * With `land` (an approved review loop whose landing policy allows it), the pull request
+ * it opened is merged at the approved commit.
  */
 export function githubResultSink(o: ResultSinkOptions): GitHubResultSink {
   return {
@@ -51,13 +58,34 @@ export function githubResultSink(o: ResultSinkOptions): GitHubResultSink {
       r.result?.pushed === true &&
       r.result.branch !== undefined &&
       threadOf(r.task.source) !== undefined,
-    async deliver(record) {
+    async deliver(record, _log, options) {
       const t = threadOf(record.task.source);
       const branch = record.result?.branch;
       if (!t || !branch) return;
+      const land = options?.land === true;
       if (t.pull !== undefined) {
         const pr = await o.api.pull(t.target, t.pull);
-        return pr.notModified ? undefined : { pullRequestUrl: pr.data.html_url };
+        const url = pr.notModified ? {} : { pullRequestUrl: pr.data.html_url };
+        return land
+          ? {
+              ...url,
+              landing: {
+                state: "ready-for-review",
+                detail: "nightshift merges only pull requests it opened",
+              },
+            }
+          : pr.notModified
+            ? undefined
+            : url;
+      }
+      const head = record.result?.commit;
+      if (land && head !== undefined) {
+        const done = await mergedPull(o.api, t.target, branch, head);
+        if (done)
+          return {
+            pullRequestUrl: done.html_url,
+            landing: { state: "landed", detail: `pull request #${done.number} merged` },
+          };
       }
       const base = record.task.repo?.base ?? (await o.api.repo(t.target)).default_branch;
       const extra = t.dispatch ? [`<!-- agent_task_metadata\n${t.dispatch}\n-->`] : [];
@@ -74,7 +102,14 @@ export function githubResultSink(o: ResultSinkOptions): GitHubResultSink {
         labels: o.config.pullRequests.labels,
         extra,
       });
-      return { pullRequestUrl: pr.html_url };
+      if (!land) return { pullRequestUrl: pr.html_url };
+      return {
+        pullRequestUrl: pr.html_url,
+        landing:
+          head === undefined
+            ? { state: "ready-for-review", detail: "the result names no commit to merge" }
+            : await landPull(o.api, t.target, pr, head, record.id),
+      };
     },
   };
 }

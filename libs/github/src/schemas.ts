@@ -71,9 +71,14 @@ export const GhPull = z.object({
   base: GhRef,
   mergeable: z.boolean().nullable().optional(),
   mergeable_state: z.string().optional(),
+  /** When it was merged; null while it is not (listings have no `merged`). */
+  merged_at: z.string().nullable().optional(),
   updated_at: z.string(),
 });
 export type GhPull = z.infer<typeof GhPull>;
+
+/** The answer to merging a pull request. */
+export const GhMerge = z.object({ sha: z.string(), merged: z.boolean() });
 
 export const GhReview = z.object({
   id: z.number(),

@@ -46,7 +46,8 @@ export interface Harness {
   gh: FakeGitHub;
   env: Record<string, string | undefined>;
   config(over?: Raw): Raw;
-  executor(over?: Raw): Promise<InProcessServices>;
+  /** An executor; `agentEnv` is what its agents get (process.env by default). */
+  executor(over?: Raw, agentEnv?: Record<string, string | undefined>): Promise<InProcessServices>;
   poller(over?: Raw, env?: Record<string, string | undefined>): Promise<InProcessServices>;
   /** Every task record, newest last. */
   records(svc: InProcessServices): Promise<TaskRecord[]>;
@@ -127,7 +128,7 @@ export async function startHarness(opts: { webhookSecret?: string } = {}): Promi
     gh,
     env,
     config,
-    executor: (over = {}) => start([executorWithGitHub(process.env)], over),
+    executor: (over = {}, agentEnv = process.env) => start([executorWithGitHub(agentEnv)], over),
     poller: (over = {}, e = env) => start([pollerService()], over, e),
     records,
     async tasksFor(svc, n) {
