@@ -182,9 +182,9 @@ describe("review loop guards", () => {
       .slice(mark)
       .map((r) => (r.body as { model: string }).model);
     expect(models).toEqual([
-      "claude-sonnet-4-5",
-      "claude-sonnet-4-5",
-      "claude-sonnet-4-5",
+      "claude-sonnet-4-6",
+      "claude-sonnet-4-6",
+      "claude-sonnet-4-6",
       "claude-opus-4-1-review",
       "claude-opus-4-1-review",
     ]);

@@ -50,7 +50,7 @@ export async function loopExecutor(
           killGrace: "500ms",
         },
         backends: {
-          api: { type: "anthropic", model: "claude-sonnet-4-5" },
+          api: { type: "anthropic", model: "claude-sonnet-4-6" },
           critic: { type: "anthropic", model: "claude-opus-4-1" },
         },
         ...extra,
