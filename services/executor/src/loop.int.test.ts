@@ -268,4 +268,25 @@ describe("review loop", () => {
     const init = await git(repo.origin, "rev-parse", "main");
     expect(rec.result?.commit).not.toBe(init);
   });
+
+  it("ends on the task's cost limit as its own outcome, with the round it stopped in", async () => {
+    const { svc } = await executor();
+    const repo = await makeTestRepo();
+    model.script(...workerTurns({ "hello.txt": "hello\n" }, "Wrote hello.txt."));
+    const { task } = await submitTask(svc.bus, {
+      prompt: "Greet the world",
+      repo: repo.origin,
+      backend: "api",
+      maxCostUsd: 0.005,
+      loop: { maxRounds: 3 },
+    });
+    const rec = await finished(svc, task.id);
+    // the worker was stopped mid-round: its last scripted turns were never asked for
+    model.clear();
+    expect(rec.state).toBe("failed");
+    expect(rec.reason).toBe("budget");
+    expect(rec.rounds?.map((r) => `${r.n}:${r.phase}:${r.outcome}`)).toEqual(["1:done:budget"]);
+    expect(rec.usage.costUsd).toBeGreaterThanOrEqual(0.005);
+    expect(promptsSeen(model, mark).some((p) => p.includes("## Review request"))).toBe(false);
+  });
 });
