@@ -126,6 +126,14 @@ sandbox:
 #       paths: ["src/**", "test/**"]  # only with a check that passed at the approved head);
 #                                  # any changed file outside paths: ready for review
 
+# Review loops (tasks with loop: submit --loop or --rounds, a card's loop, a nightshift-card
+# block in an issue or mail): who plays each role when the task does not say. Unset, the
+# worker is the task's backend and the reviewer plays on the worker's backend. A model here
+# is used only with the backend named next to it.
+# loop:
+#   worker: { backend: claude }
+#   reviewer: { backend: claude, model: claude-opus-4-1 }
+
 # Daily spending limits (UTC days), counted from every backend's token usage. A task whose
 # repository or source is over its limit waits (reason budget) until the next day.
 # budgets:
