@@ -73,7 +73,9 @@ export async function runLoop(m: ModeInput): Promise<Outcome> {
     archive.event(
       resumed.n,
       "resumed",
-      `continuing round ${resumed.n} at its ${resumed.phase} phase`,
+      resumed.phase === "done"
+        ? `round ${resumed.n} ended ${resumed.outcome ?? "?"}; going on from there`
+        : `continuing round ${resumed.n} at its ${resumed.phase} phase`,
     );
 
   let known: Extract<WorkerStep, { kind: "reviewable" }> | undefined;

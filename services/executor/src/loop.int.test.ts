@@ -13,6 +13,7 @@ import {
   workerTurns,
   type LoopExecutor,
 } from "./loop-harness.int.ts";
+import type { ResultSink } from "./result-sink.ts";
 
 let nats: TestNats;
 let model: ModelServer;
@@ -288,5 +289,44 @@ describe("review loop", () => {
     expect(rec.rounds?.map((r) => `${r.n}:${r.phase}:${r.outcome}`)).toEqual(["1:done:budget"]);
     expect(rec.usage.costUsd).toBeGreaterThanOrEqual(0.005);
     expect(promptsSeen(model, mark).some((p) => p.includes("## Review request"))).toBe(false);
+  });
+
+  it("never repeats an approved round: a delivery that failed after approval is retried without the agents", async () => {
+    let failures = 1;
+    const flaky: ResultSink = {
+      name: "flaky",
+      accepts: (r) => r.state === "succeeded",
+      deliver() {
+        if (failures-- > 0) return Promise.reject(new Error("the sink is down"));
+        return Promise.resolve();
+      },
+    };
+    const e = await loopExecutor(nats.url, model, {}, [flaky]);
+    running.push(e);
+    const repo = await makeTestRepo();
+    model.script(
+      ...workerTurns({ "hello.txt": "hello world\n" }, "Wrote hello.txt."),
+      ...reviewerTurns(approveReport()),
+    );
+    const { task } = await submitTask(e.svc.bus, {
+      prompt: "Greet the world",
+      repo: repo.origin,
+      backend: "api",
+      loop: { maxRounds: 3 },
+    });
+    const rec = await finished(e.svc, task.id);
+    expect(rec.state, rec.detail).toBe("succeeded");
+    expect(rec.attempts).toBe(2);
+    expect(rec.transitions.map((t) => `${t.state}${t.reason ? `:${t.reason}` : ""}`)).toContain(
+      "queued:sink-flaky",
+    );
+    expect(rec.rounds?.map((r) => `${r.n}:${r.outcome}`)).toEqual(["1:approved"]);
+    // one worker run (3 requests) and one review (2): nothing ran again
+    expect(model.modelRequests().length - mark).toBe(5);
+    const rounds = (await eventsOf(e.svc, task.id)).filter((x) => x.type === "round");
+    expect(rounds.map((x) => `${x.attempt}:${x.round}:${x.phase}`).slice(-2)).toEqual([
+      "2:1:resumed",
+      "2:1:approved",
+    ]);
   });
 });
