@@ -31,6 +31,9 @@ executor:
   retryDelay: 30s
   busyDelay: 5s                  # how soon a task whose repository is busy is looked at again
   drainTimeout: 30s              # on shutdown, time given to running tasks
+  wrapUp: 2m                     # tell the agent to finish this long before its time limit
+  sessionArchive: 1m             # save the agent's session to the object store this often
+  # maxTasks: 1                  # stop after this many tasks (one-shot runs, Kubernetes Jobs)
 
 # Git workspaces: one bare mirror per repository, a clone of it per task (under
 # executor.workspaces) on branch nightshift/<taskId>.
@@ -121,6 +124,20 @@ sandbox:
 #     https://github.com/acme/web: 50
 #   perSourceDailyUsd:
 #     email: 5
+
+# Per-repository settings: the first entry whose match (URL, repo key, or *) fits wins.
+# check runs in the sandbox after the agent; its failure is a regression.
+# repositories:
+#   - match: https://github.com/acme/web
+#     check:
+#       command: npm test
+#       timeout: 10m
+
+# Where tasks submitted with --mode supervised stop for approve/reject.
+# supervision:
+#   checkpoints: [before-push, on-blocker, on-regression]   # also: every-turns
+#   everyTurns: 20
+#   approvalTimeout: 24h         # unanswered: the task is cancelled (approval-timeout)
 
 # Tasks on a clock. Any number of schedulers may run: one holds the leader lease and fires.
 # \`nightshift trigger <name>\` fires one slot by hand (what a Kubernetes CronJob runs);
