@@ -60,7 +60,7 @@ backends:
   # (or CLAUDE_CODE_OAUTH_TOKEN with credential: CLAUDE_CODE_OAUTH_TOKEN).
   # claude:
   #   type: claude-code
-  #   model: claude-sonnet-4-5
+  #   model: claude-sonnet-4-6
   #   maxTurns: 50               # for tasks that set none
   #   permissionMode: bypassPermissions   # or acceptEdits, with allowedTools: [Read, Edit, Bash]
   #   appendSystemPrompt: "Run the tests before you finish."
@@ -74,7 +74,7 @@ backends:
   # nightshift's own loop on the Messages API (tools run in the sandbox); needs ANTHROPIC_API_KEY.
   # api:
   #   type: anthropic
-  #   model: claude-sonnet-4-5
+  #   model: claude-sonnet-4-6
   #   maxTurns: 50
   #   tools: [read_file, write_file, edit_file, list_files, search, run_shell]
   # Other agent CLIs by preset: aider, gptme, opencode.
@@ -162,7 +162,7 @@ sandbox:
 #       repo: https://github.com/acme/web.git
 #       base: main
 #       backend: shell
-#       # model: claude-sonnet-4-5
+#       # model: claude-sonnet-4-6
 #       mode: autonomous             # or supervised
 #       limits: { timeout: 30m, maxTurns: 50, maxCostUsd: 5 }
 #       labels: { team: web }
