@@ -122,10 +122,15 @@ export function createTaskHandler(
       });
       if (!lease) {
         ctx.metrics.leaseBusy.inc();
-        if (record.state !== "waiting" || record.waitReason !== "repo-busy") {
+        // A task that is running holds on to that state: this is a second delivery (a
+        // redelivery or a re-published duplicate) while an attempt, or its lease, lives.
+        if (
+          record.state === "queued" ||
+          (record.state === "waiting" && record.waitReason !== "repo-busy")
+        ) {
           const until = new Date(Date.now() + config.executor.busyDelay).toISOString();
           await bus.tasks.update(task.id, (r) =>
-            r.state === "queued" || r.state === "waiting" || r.state === "running"
+            r.state === "queued" || r.state === "waiting"
               ? applyTransition(r, "waiting", {
                   reason: "repo-busy",
                   waitReason: "repo-busy",

@@ -19,6 +19,8 @@ import {
   type FinishResult,
   type Workspace,
 } from "@nightshift/workspace";
+import { attemptEnv } from "./agent-env.ts";
+import { confirmLease } from "./confirm-lease.ts";
 import type { ExecutorContext } from "./context.ts";
 import { AttemptRecord } from "./fenced-record.ts";
 
@@ -120,7 +122,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         prompt: task.prompt,
         workspace: ws.dir,
         model: task.model,
-        env: ctx.agentEnv,
+        env: { ...ctx.agentEnv, ...attemptEnv(task.id, attempt, lease?.acquiredFence) },
         sandbox: ctx.sandbox,
         emit: events.emit,
         signal: stop.signal,
@@ -148,6 +150,18 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
     });
     const why = stop.signal.aborted ? (stop.signal.reason as StopReason) : undefined;
     if (why === "lease-lost") return abandon("lease lost");
+    // The push is the write the world sees: only the lease's current holder may make it.
+    if (
+      lease &&
+      !(await confirmLease(lease, {
+        timeoutMs: cfg.nats.leaseTtl,
+        intervalMs: Math.min(500, cfg.nats.heartbeat),
+        signal: a.force,
+      }))
+    ) {
+      log.warn({ fence: lease.acquiredFence }, "lease lost before the push: not pushing");
+      return abandon("lease lost before the push");
+    }
 
     let finished: FinishResult;
     try {

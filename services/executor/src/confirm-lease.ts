@@ -1,0 +1,28 @@
+import type { Lease } from "@nightshift/messaging";
+
+export interface ConfirmLeaseOptions {
+  /** Give up (not confirmed) after this long without an answer from NATS. */
+  timeoutMs: number;
+  /** Pause between tries while NATS does not answer. */
+  intervalMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Confirms that this attempt still holds its repository lease, by renewing it (a CAS on
+ * the revision it last wrote), right before a write outside NATS such as the push. An
+ * executor that was paused past the lease's TTL learns here that another may have taken
+ * over, and must not write. An unreachable NATS is no answer: it is asked again until
+ * `timeoutMs`; no answer by then counts as lost, never as held.
+ */
+export async function confirmLease(lease: Lease, opts: ConfirmLeaseOptions): Promise<boolean> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    try {
+      return await lease.renew();
+    } catch {
+      if (Date.now() + opts.intervalMs > deadline || opts.signal?.aborted === true) return false;
+      await new Promise((resolve) => setTimeout(resolve, opts.intervalMs));
+    }
+  }
+}
