@@ -5,6 +5,7 @@ import {
   acquireLease,
   applyTransition,
   dead,
+  ensureTerminalEvent,
   eventPublisher,
   newRecord,
   retry,
@@ -25,6 +26,9 @@ function describeZod(err: unknown): string {
       .join("; ");
   return coerceError(err).message;
 }
+
+/** Reasons this handler fails a task with before it runs, dead-lettering its message. */
+const DEAD_LETTERED = new Set(["max-attempts", "no-backend", "unknown-backend"]);
 
 /**
  * Handles one delivery of a task: validates it, settles duplicates and cancellations,
@@ -65,6 +69,16 @@ export function createTaskHandler(
     }
     const record = stored.record;
     if (isTerminal(record.state)) {
+      // The delivery that finished it may have died between the record and the rest: its
+      // terminal event is published if missing, and a message it failed to dead-letter is
+      // dead-lettered again (the DLQ's dedupe absorbs a copy that was written).
+      await ensureTerminalEvent(bus.js, bus.jsm, record);
+      if (
+        msg.info.deliveryCount > 1 &&
+        record.state === "failed" &&
+        DEAD_LETTERED.has(record.reason ?? "")
+      )
+        return dead(record.reason ?? "failed", record.detail);
       log.info({ state: record.state }, "task already finished: delivery acknowledged");
       return ack();
     }
@@ -74,11 +88,12 @@ export function createTaskHandler(
       reason: string,
       detail: string,
     ): Promise<void> => {
-      await bus.tasks.update(task.id, (r) =>
+      const out = await bus.tasks.update(task.id, (r) =>
         isTerminal(r.state) ? undefined : applyTransition(r, to, { reason, detail }),
       );
-      pre.emit({ type: "state", state: to, reason, detail });
-      await pre.flush().catch(() => undefined);
+      // Throws when the event cannot be published: the message comes back and the
+      // finished-task path above publishes it.
+      if (out) await ensureTerminalEvent(bus.js, bus.jsm, out.record);
     };
 
     if (cancel) {

@@ -5,6 +5,7 @@ import {
   abandon,
   ack,
   eventPublisher,
+  publishTerminalEvent,
   retry,
   type JsMsg,
   type Lease,
@@ -300,7 +301,7 @@ async function finish(
     }
   }
   result = delivered;
-  await record.transition(state, {
+  const done = await record.transition(state, {
     reason,
     detail,
     patch: (r) => {
@@ -308,12 +309,13 @@ async function finish(
       if (result) r.result = result;
     },
   });
-  events.emit({
-    type: "state",
-    state,
-    ...(reason ? { reason } : {}),
-    ...(detail ? { detail } : {}),
-  });
+  // Notifications hang on this event: the message is acknowledged only once it is stored.
+  try {
+    await publishTerminalEvent(a.ctx.bus.js, done);
+  } catch (err) {
+    a.log.warn({ err: coerceError(err) }, "terminal event not published: it will be on redelivery");
+    return retry("terminal event not published", a.ctx.config.executor.retryDelay);
+  }
   const outcome = result?.outcome ?? reason ?? state;
   a.ctx.metrics.outcomes.inc({ backend: a.backendName, outcome });
   a.ctx.metrics.duration.observe({ backend: a.backendName, outcome }, (Date.now() - t0) / 1000);
