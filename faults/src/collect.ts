@@ -99,6 +99,26 @@ async function readStream<T>(
   return out;
 }
 
+/**
+ * Ids of the tasks whose message is still in TASKS. A work-queue stream allows no second
+ * consumer over the executors' subjects, so the messages are read one by one.
+ */
+async function queuedTaskIds(bus: Bus): Promise<string[]> {
+  const { state } = await bus.jsm.streams.info(Streams.tasks);
+  const out: string[] = [];
+  if (state.messages === 0) return out;
+  for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+    const m = await bus.jsm.streams.getMessage(Streams.tasks, { seq }).catch(() => null);
+    if (!m) continue;
+    try {
+      out.push((m.json<{ id?: string }>().id ?? "").toString());
+    } catch {
+      // a malformed message still waiting for its turn
+    }
+  }
+  return out;
+}
+
 export interface Collected {
   input: CheckInput;
   scheduled: number;
@@ -123,13 +143,7 @@ export async function collect(o: {
     if (r.source === "schedule" && !scheduled.has(r.id))
       scheduled.set(r.id, { id: r.id, repo: o.scheduleRepo, expect: "succeed", via: "scheduler" });
   const dec = new TextDecoder();
-  const queued = await readStream(o.bus, Streams.tasks, "tasks.run.>", (m) => {
-    try {
-      return (JSON.parse(dec.decode(m.data)) as { id?: string }).id ?? "";
-    } catch {
-      return "";
-    }
-  });
+  const queued = await queuedTaskIds(o.bus);
   // One completion is one attempt's `succeeded` event (the same event stored twice would
   // still be one notification: receivers key on task, attempt and time).
   const completionEvents = await readStream(o.bus, Streams.events, "events.task.*.state", (m) => {

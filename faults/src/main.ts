@@ -37,6 +37,12 @@ for (const sig of ["SIGINT", "SIGTERM"] as const)
 
 const outcome = await runFaults(profile, seed, dir, say, (k) => {
   kill = k;
+}).catch((err: unknown) => {
+  say(
+    `the run could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
+  say(`logs are kept in ${dir}`);
+  process.exit(1);
 });
 const report = formatReport(outcome);
 writeFileSync(join(dir, "report.txt"), `${report}\n`);

@@ -32,6 +32,7 @@ export function formatReport(o: RunOutcome): string {
     "",
   ];
   if (o.error !== undefined) lines.push(`ERROR: the run did not complete: ${o.error}`);
+  if (o.diagnosis !== undefined) lines.push(o.diagnosis, "");
   if (r.failures.length === 0 && o.error === undefined) {
     lines.push(`PASS: ${total} tasks, 0 lost, 0 duplicated, 0 pending, no lease violation`);
   } else {

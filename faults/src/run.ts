@@ -1,6 +1,7 @@
 import { Streams } from "@nightshift/contracts";
 import { check, type CheckResult } from "./checker.ts";
 import { collect } from "./collect.ts";
+import { diagnose } from "./diagnose.ts";
 import { inject, type FaultRecord } from "./inject.ts";
 import type { Profile } from "./profile.ts";
 import { seededRandom } from "./random.ts";
@@ -29,6 +30,8 @@ export interface RunOutcome {
   durations: { windowSec: number; settleSec: number; totalSec: number };
   /** Set when the run could not be completed (the world did not come back). */
   error?: string;
+  /** Set when the tasks did not all finish: what the services and NATS said then. */
+  diagnosis?: string;
 }
 
 async function submitAll(p: Profile, topo: Topology, w: Workload, seed: number): Promise<void> {
@@ -136,6 +139,7 @@ export async function runFaults(
     }
   })();
   let settledAt = Date.now();
+  let diagnosis: string | undefined;
   let input;
   let scheduled = 0;
   try {
@@ -148,7 +152,11 @@ export async function runFaults(
     );
     const settled = await settle(topo, Date.now() + profile.settleSec * 1000);
     settledAt = Date.now();
-    if (!settled) say(`not everything finished within ${profile.settleSec} s`);
+    if (!settled) {
+      say(`not everything finished within ${profile.settleSec} s`);
+      diagnosis = await diagnose(topo);
+      say(diagnosis);
+    }
     const collected = await collect({
       bus: topo.bus,
       submitted: workload.submitted,
@@ -215,5 +223,6 @@ export async function runFaults(
       totalSec: (Date.now() - started) / 1000,
     },
     ...(error !== undefined ? { error } : {}),
+    ...(diagnosis !== undefined ? { diagnosis } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -88,6 +88,7 @@ export async function startTopology(
     bin: bin.path,
     dir: join(dir, "nats"),
     syncAlways: true,
+    onLog: (node, line) => appendFileSync(join(dir, `nats-${node}.log`), `${line}\n`),
   });
   onCluster(cluster);
   const agentLog = join(dir, "agent.log");
@@ -95,7 +96,16 @@ export async function startTopology(
   const base = serviceConfig(profile, dir, agentLog);
   const { config } = parseConfig(base, {});
   const nc = await connectNats({ servers: cluster.url, name: "faults-harness" });
-  await provision(nc, config.nats);
+  // A fresh cluster may still be placing its first R3 assets: provisioning is retried.
+  for (let i = 0; ; i++) {
+    try {
+      await provision(nc, config.nats);
+      break;
+    } catch (err) {
+      if (i >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
   const bus = await openBus(nc);
 
   const repoDir = join(dir, "repos");
