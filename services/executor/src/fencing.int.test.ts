@@ -1,6 +1,7 @@
 // Regression tests for two gaps in fencing: a stale lease holder could still push, and a
 // second delivery of a running task rewrote its state (so the running attempt failed to finish).
-import { mkdtempSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -112,6 +113,31 @@ describe("lease fencing", () => {
     expect(rec.state).toBe("succeeded");
     expect(rec.attempts).toBe(2);
     expect(await repo.log(`nightshift/${task.id}`)).toHaveLength(2);
+  }, 60_000);
+
+  it("does not start the agent when its lease was taken over while the workspace was made", async () => {
+    const svc = await executor({ url: nats.url, heartbeat: "3s", ackWait: "6s", leaseTtl: "9s" });
+    // A big repository: the clone takes long enough to take the lease away meanwhile.
+    const repo = await makeTestRepo({ "big.bin": randomBytes(24 << 20).toString("base64") });
+    const marker = join(mkdtempSync(join(tmpdir(), "ns-marker-")), "agent-ran");
+    const { task } = await submitTask(svc.bus, {
+      prompt: `touch ${marker}`,
+      repo: repo.origin,
+      backend: "shell",
+    });
+    const runningIds = async (): Promise<string[]> =>
+      (
+        (await svc.services[0]?.component.status?.()) as { running: { taskId: string }[] }
+      ).running.map((r) => r.taskId);
+    await waitFor(async () => (await runningIds()).includes(task.id), { intervalMs: 5 });
+    const key = Keys.repoLease(task.repo!.key);
+    await svc.bus.kv.leases.delete(key);
+    await svc.bus.kv.leases.create(key, JSON.stringify({ owner: "other", taskId: "x" }));
+    await waitFor(async () => (await runningIds()).length === 0, {
+      timeoutMs: 20_000,
+      message: "the attempt to end",
+    });
+    expect(existsSync(marker)).toBe(false);
   }, 60_000);
 });
 

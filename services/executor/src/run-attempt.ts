@@ -114,6 +114,12 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         level: "info",
         message: `workspace ready on branch ${ws.branch}`,
       });
+    // The lease was taken before the workspace (a clone can take long, the executor may
+    // have been paused meanwhile): the agent starts only under a lease that still holds.
+    if (lease && !(await stillHeld(lease, stop.signal, a))) {
+      log.warn({ fence: lease.acquiredFence }, "lease lost before the agent started");
+      return abandon("lease lost before the agent started");
+    }
 
     let result: AgentRunResult;
     try {
@@ -152,14 +158,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
     const why = stop.signal.aborted ? (stop.signal.reason as StopReason) : undefined;
     if (why === "lease-lost") return abandon("lease lost");
     // The push is the write the world sees: only the lease's current holder may make it.
-    if (
-      lease &&
-      !(await confirmLease(lease, {
-        timeoutMs: cfg.nats.leaseTtl,
-        intervalMs: Math.min(500, cfg.nats.heartbeat),
-        signal: a.force,
-      }))
-    ) {
+    if (lease && !(await stillHeld(lease, stop.signal, a))) {
       log.warn({ fence: lease.acquiredFence }, "lease lost before the push: not pushing");
       return abandon("lease lost before the push");
     }
@@ -265,6 +264,16 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       .catch((err: unknown) => log.warn({ err }, "some task events were not published"));
     if (ws) void removeWorkspace(ws).catch(() => undefined);
   }
+}
+
+/** Whether this attempt still holds its lease, asked of NATS (see confirmLease). */
+async function stillHeld(lease: Lease, stop: AbortSignal, a: AttemptInput): Promise<boolean> {
+  if (stop.aborted && stop.reason === "lease-lost") return false;
+  return confirmLease(lease, {
+    timeoutMs: a.ctx.config.nats.leaseTtl,
+    intervalMs: Math.min(500, a.ctx.config.nats.heartbeat),
+    signal: a.force,
+  });
 }
 
 function firstLine(text: string): string {
