@@ -1,5 +1,7 @@
-// Regression tests for two gaps in fencing: a stale lease holder could still push, and a
-// second delivery of a running task rewrote its state (so the running attempt failed to finish).
+// Regression tests for fencing gaps: a holder whose lease was taken over could still push
+// (found while designing the fault suite), or start its agent (found by the fault suite: an
+// executor paused between taking the lease and spawning the agent), and a second delivery
+// of a running task rewrote its state, so the running attempt could not finish.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
