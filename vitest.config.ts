@@ -10,6 +10,7 @@ export default defineConfig({
       "cli/src/**/*.test.ts",
       "bench/src/**/*.test.ts",
       "faults/src/**/*.test.ts",
+      "deploy/src/**/*.test.ts",
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -9,6 +9,8 @@ import { join } from "node:path";
  */
 export default function setup(): () => void {
   const root = mkdtempSync(join(tmpdir(), "nightshift-tests-"));
+  // agents run as other uids; with the "none" sandbox they walk the real path
+  chmodSync(root, 0o755);
   process.env["TMPDIR"] = root;
   return () => {
     if (process.env["NIGHTSHIFT_KEEP_TEST_TMP"] !== "1")

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
+import { userInfo } from "node:os";
 import { join } from "node:path";
+import { busClient, httpClient, type NightshiftClient } from "@nightshift/client";
 import { loadConfig, type LoadedConfig } from "@nightshift/config";
 import { NightshiftError } from "@nightshift/errors";
-import { connectNats, openBus, provision, type Bus } from "@nightshift/messaging";
+import { connectNats, inboxPrefixFor, openBus, provision, type Bus } from "@nightshift/messaging";
 import type { Io } from "./command.ts";
 
 /** What `nightshift up` leaves for other commands run from the same directory. */
@@ -69,6 +71,7 @@ export async function openClient(
     user: loaded.secrets.NATS_USER,
     pass: loaded.secrets.NATS_PASSWORD,
     token: loaded.secrets.NATS_TOKEN,
+    inboxPrefix: loaded.secrets.NATS_USER && inboxPrefixFor(loaded.secrets.NATS_USER),
     timeoutMs: 5_000,
   });
   try {
@@ -84,4 +87,34 @@ export async function openClient(
     await nc.close();
     throw err;
   }
+}
+
+export interface Session {
+  loaded: LoadedConfig;
+  client: NightshiftClient;
+  close(): Promise<void>;
+}
+
+/**
+ * The client commands use: the HTTP API when `NIGHTSHIFT_API_URL` is set (with the token in
+ * `NIGHTSHIFT_API_TOKEN`), NATS otherwise. Both run the same library code, so a command
+ * prints the same either way.
+ */
+export async function openSession(
+  configPath: string | undefined,
+  io: Io,
+  opts: { provision?: boolean } = {},
+): Promise<Session> {
+  const apiUrl = io.env["NIGHTSHIFT_API_URL"];
+  if (apiUrl !== undefined && apiUrl !== "") {
+    const loaded = loadConfig({ path: configPath, env: io.env, cwd: io.cwd });
+    const client = httpClient({ url: apiUrl, token: loaded.secrets.NIGHTSHIFT_API_TOKEN });
+    return { loaded, client, close: () => Promise.resolve() };
+  }
+  const c = await openClient(configPath, io, opts);
+  return {
+    loaded: c.loaded,
+    client: busClient(c.bus, { by: `cli:${userInfo().username}` }),
+    close: () => c.close(),
+  };
 }

@@ -1,1 +1,3 @@
-export {};
+export { COMMANDS } from "./commands/index.ts";
+export { runCli } from "./run.ts";
+export type { Command, Io } from "./command.ts";

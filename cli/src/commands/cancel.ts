@@ -1,8 +1,6 @@
-import { cancelTask } from "@nightshift/client";
 import { UsageError } from "@nightshift/errors";
-import { userInfo } from "node:os";
 import type { Command } from "../command.ts";
-import { openClient } from "../connection.ts";
+import { openSession } from "../connection.ts";
 
 export const cancel: Command = {
   name: "cancel",
@@ -12,15 +10,10 @@ export const cancel: Command = {
   async run(args, io) {
     const id = args.positionals[0];
     if (id === undefined) throw new UsageError("a task id is required");
-    const client = await openClient(args.config, io);
+    const session = await openSession(args.config, io);
     try {
       const msg = args.values["message"];
-      const r = await cancelTask(
-        client.bus,
-        id,
-        `cli:${userInfo().username}`,
-        typeof msg === "string" ? msg : undefined,
-      );
+      const r = await session.client.cancel(id, typeof msg === "string" ? msg : undefined);
       const text = {
         cancelled: `${id} cancelled`,
         requested: `${id} is running; its executor has been told to stop it`,
@@ -29,7 +22,7 @@ export const cancel: Command = {
       io.out(`${text}\n`);
       return r.effect === "finished" ? 1 : 0;
     } finally {
-      await client.close();
+      await session.close();
     }
   },
 };

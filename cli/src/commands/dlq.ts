@@ -1,7 +1,6 @@
-import { listDeadLetters, redrive } from "@nightshift/client";
 import { UsageError } from "@nightshift/errors";
 import type { Command } from "../command.ts";
-import { openClient } from "../connection.ts";
+import { openSession } from "../connection.ts";
 
 export const dlq: Command = {
   name: "dlq",
@@ -13,14 +12,14 @@ export const dlq: Command = {
     if (sub !== "list" && sub !== "redrive") throw new UsageError('expected "list" or "redrive"');
     if (sub === "redrive" && ref === undefined)
       throw new UsageError("redrive needs a task id or a DLQ sequence number");
-    const client = await openClient(args.config, io);
+    const session = await openSession(args.config, io);
     try {
       if (sub === "redrive") {
-        const r = await redrive(client.bus, ref as string);
+        const r = await session.client.redrive(ref as string);
         io.out(`redriven ${r.taskId} (dead letter ${r.seq})\n`);
         return 0;
       }
-      const letters = await listDeadLetters(client.bus);
+      const letters = await session.client.deadLetters();
       if (args.values["json"] === true) io.out(`${JSON.stringify(letters, null, 2)}\n`);
       else if (letters.length === 0) io.out("no dead letters\n");
       else {
@@ -32,7 +31,7 @@ export const dlq: Command = {
       }
       return 0;
     } finally {
-      await client.close();
+      await session.close();
     }
   },
 };

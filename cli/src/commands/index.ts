@@ -1,10 +1,12 @@
 import type { Command } from "../command.ts";
+import { approve, reject } from "./approve.ts";
 import { cancel } from "./cancel.ts";
 import { config } from "./config.ts";
 import { dlq } from "./dlq.ts";
 import { init } from "./init.ts";
 import { logs } from "./logs.ts";
 import { pause } from "./pause.ts";
+import { provision } from "./provision.ts";
 import { resume } from "./resume.ts";
 import { service } from "./service.ts";
 import { status } from "./status.ts";
@@ -20,10 +22,13 @@ export const COMMANDS: readonly Command[] = [
   status,
   logs,
   cancel,
+  approve,
+  reject,
   dlq,
   trigger,
   pause,
   resume,
   config,
   init,
+  provision,
 ];

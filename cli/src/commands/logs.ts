@@ -1,7 +1,6 @@
-import { taskEvents } from "@nightshift/client";
 import { NightshiftError, UsageError } from "@nightshift/errors";
 import type { Command } from "../command.ts";
-import { openClient } from "../connection.ts";
+import { openSession } from "../connection.ts";
 import { eventLine } from "../format.ts";
 
 export const logs: Command = {
@@ -12,11 +11,10 @@ export const logs: Command = {
   async run(args, io) {
     const id = args.positionals[0];
     if (id === undefined) throw new UsageError("a task id is required");
-    const client = await openClient(args.config, io);
+    const session = await openSession(args.config, io);
     try {
-      if (!(await client.bus.tasks.get(id)))
-        throw new NightshiftError("NOT_FOUND", `no task ${id}`);
-      for await (const { event } of taskEvents(client.bus, id, {
+      if (!(await session.client.get(id))) throw new NightshiftError("NOT_FOUND", `no task ${id}`);
+      for await (const { event } of session.client.events(id, {
         follow: args.values["follow"] === true,
       })) {
         if (args.values["json"] === true) io.out(`${JSON.stringify(event)}\n`);
@@ -27,7 +25,7 @@ export const logs: Command = {
       }
       return 0;
     } finally {
-      await client.close();
+      await session.close();
     }
   },
 };

@@ -1,6 +1,5 @@
-import { resumeScheduling } from "@nightshift/client";
 import type { Command } from "../command.ts";
-import { openClient } from "../connection.ts";
+import { openSession } from "../connection.ts";
 
 export const resume: Command = {
   name: "resume",
@@ -10,14 +9,14 @@ export const resume: Command = {
   async run(args, io) {
     const schedule = args.values["schedule"];
     const name = typeof schedule === "string" ? schedule : undefined;
-    const client = await openClient(args.config, io, { provision: true });
+    const session = await openSession(args.config, io, { provision: true });
     try {
-      const was = await resumeScheduling(client.bus, { schedule: name });
+      const { resumed } = await session.client.resume({ schedule: name });
       const what = name === undefined ? "scheduling" : `schedule ${name}`;
-      io.out(was ? `${what} resumed\n` : `${what} was not paused\n`);
+      io.out(resumed ? `${what} resumed\n` : `${what} was not paused\n`);
       return 0;
     } finally {
-      await client.close();
+      await session.close();
     }
   },
 };

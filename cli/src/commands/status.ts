@@ -1,7 +1,6 @@
-import { listRecords, systemStatus } from "@nightshift/client";
 import { NightshiftError } from "@nightshift/errors";
 import type { Command } from "../command.ts";
-import { openClient } from "../connection.ts";
+import { openSession } from "../connection.ts";
 import { recordLine, recordText } from "../format.ts";
 import { scheduleLines } from "../format-schedules.ts";
 
@@ -12,16 +11,17 @@ export const status: Command = {
   options: { json: { type: "boolean" }, all: { type: "boolean", short: "a" } },
   async run(args, io) {
     const json = args.values["json"] === true;
-    const client = await openClient(args.config, io);
+    const session = await openSession(args.config, io);
+    const client = session.client;
     try {
       const id = args.positionals[0];
       if (id !== undefined) {
-        const r = await client.bus.tasks.get(id);
+        const r = await client.get(id);
         if (!r) throw new NightshiftError("NOT_FOUND", `no task ${id}`);
-        io.out(json ? `${JSON.stringify(r.record, null, 2)}\n` : recordText(r.record));
+        io.out(json ? `${JSON.stringify(r, null, 2)}\n` : recordText(r));
         return 0;
       }
-      const s = await systemStatus(client.bus);
+      const s = await client.status();
       if (json) {
         io.out(`${JSON.stringify(s, null, 2)}\n`);
         return 0;
@@ -50,13 +50,13 @@ export const status: Command = {
       if (args.values["all"] === true) {
         lines.push(
           "recent",
-          ...(await listRecords(client.bus)).slice(0, 50).map((r) => `  ${recordLine(r)}`),
+          ...(await client.list({ limit: 50 })).records.map((r) => `  ${recordLine(r)}`),
         );
       }
       io.out(`${lines.join("\n")}\n`);
       return 0;
     } finally {
-      await client.close();
+      await session.close();
     }
   },
 };

@@ -2,10 +2,9 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseDuration } from "@nightshift/config";
 import { TaskCard, TaskMode } from "@nightshift/contracts";
-import { submitTask, taskEvents } from "@nightshift/client";
 import { UsageError } from "@nightshift/errors";
 import type { Command } from "../command.ts";
-import { openClient } from "../connection.ts";
+import { openSession } from "../connection.ts";
 import { eventLine, recordText } from "../format.ts";
 
 function str(v: unknown): string | undefined {
@@ -77,15 +76,16 @@ export const submit: Command = {
     if (mode && !mode.success)
       throw new UsageError(`--mode must be autonomous or supervised, got "${modeRaw}"`);
     const maxTurns = positiveNumber(v["max-turns"], "max-turns");
-    const client = await openClient(args.config, io, { provision: true });
+    const session = await openSession(args.config, io, { provision: true });
+    const client = session.client;
     try {
       const backend = str(v["backend"]);
-      if (backend !== undefined && !(backend in client.loaded.config.backends)) {
+      if (backend !== undefined && !(backend in session.loaded.config.backends)) {
         io.err(
           `warning: backend "${backend}" is not in this machine's config; the executor decides\n`,
         );
       }
-      const { task, created } = await submitTask(client.bus, {
+      const { task, created } = await client.submit({
         prompt,
         repo: str(v["repo"]),
         base: str(v["base"]),
@@ -105,18 +105,18 @@ export const submit: Command = {
         return 0;
       }
       if (v["json"] !== true) io.err(`submitted ${task.id}; waiting for it to finish\n`);
-      for await (const { event } of taskEvents(client.bus, task.id, { follow: true })) {
+      for await (const { event } of client.events(task.id, { follow: true })) {
         if (v["json"] === true || v["quiet"] === true) continue;
         const line = eventLine(event);
         if (line !== undefined) io.err(`${line}\n`);
       }
-      const final = await client.bus.tasks.get(task.id);
+      const final = await client.get(task.id);
       if (!final) throw new Error(`task ${task.id} has no record`);
-      if (v["json"] === true) io.out(`${JSON.stringify(final.record, null, 2)}\n`);
-      else io.out(recordText(final.record));
-      return final.record.state === "succeeded" ? 0 : 1;
+      if (v["json"] === true) io.out(`${JSON.stringify(final, null, 2)}\n`);
+      else io.out(recordText(final));
+      return final.state === "succeeded" ? 0 : 1;
     } finally {
-      await client.close();
+      await session.close();
     }
   },
 };

@@ -22,7 +22,7 @@ export const up: Command = {
   usage: "",
   options: {},
   run(args, io) {
-    const defs = serviceDefinitions(io.env, io.cwd);
+    const defs = serviceDefinitions(io.env, io.cwd, { up: true });
     return hostServices(
       SERVICE_NAMES.map((n) => defs[n]),
       {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TaskEventBody } from "@nightshift/contracts";
 import { noneSandbox } from "@nightshift/sandbox";
+import { commandArgv } from "./command-backend.ts";
 import { BackendRegistry } from "./registry.ts";
 
 function input(prompt: string, signal = new AbortController().signal) {
@@ -61,6 +62,51 @@ describe("command backend", () => {
     const r = await run;
     expect(r.aborted).toBe("timeout");
     expect(r.signal).toBe("SIGTERM");
+  });
+
+  it("builds preset command lines with model and turn arguments only when known", () => {
+    const base = input("fix the bug").input;
+    expect(commandArgv({ type: "command", preset: "aider", prompt: "arg", env: {} }, base)).toEqual(
+      [
+        "aider",
+        "--yes-always",
+        "--no-auto-commits",
+        "--no-dirty-commits",
+        "--no-check-update",
+        "--no-show-release-notes",
+        "--no-pretty",
+        "--no-fancy-input",
+        "--analytics-disable",
+        "--message",
+        "fix the bug",
+      ],
+    );
+    expect(
+      commandArgv(
+        { type: "command", preset: "opencode", prompt: "arg", env: {} },
+        { ...base, model: "anthropic/claude-sonnet-4-5" },
+      ),
+    ).toEqual(["opencode", "run", "fix the bug", "--model", "anthropic/claude-sonnet-4-5"]);
+    expect(
+      commandArgv(
+        {
+          type: "command",
+          argv: ["my-agent", "{prompt}"],
+          maxTurnsArgv: ["--turns", "{maxTurns}"],
+          prompt: "arg",
+          env: {},
+        },
+        { ...base, maxTurns: 7 },
+      ),
+    ).toEqual(["my-agent", "fix the bug", "--turns", "7"]);
+  });
+
+  it("says when it cannot enforce a turn limit", async () => {
+    const { input: i, events } = input("true");
+    await registry.get("shell").run({ ...i, maxTurns: 3 });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: "log", level: "warn" });
+    expect(JSON.stringify(events[0])).toMatch(/cannot limit turns/);
   });
 
   it("refuses an unknown backend with a clear reason", () => {

@@ -1,11 +1,17 @@
 import type { BackendConfig, BackendsConfig } from "@nightshift/config";
 import { PermanentError } from "@nightshift/errors";
+import { anthropicBackend } from "./anthropic-backend.ts";
+import type { BackendDeps } from "./backend-deps.ts";
+import { claudeCodeBackend } from "./claude-code-backend.ts";
+import { codexBackend } from "./codex-backend.ts";
 import { commandBackend } from "./command-backend.ts";
+import { DEFAULT_PRICES } from "./prices.ts";
 import type { AgentBackend } from "./types.ts";
 
 export type BackendFactory<C extends BackendConfig = BackendConfig> = (
   name: string,
   config: C,
+  deps: BackendDeps,
 ) => AgentBackend;
 
 /**
@@ -15,11 +21,16 @@ export type BackendFactory<C extends BackendConfig = BackendConfig> = (
 export class BackendRegistry {
   #factories = new Map<string, BackendFactory>();
   #configs: BackendsConfig;
+  #deps: BackendDeps;
   #cache = new Map<string, AgentBackend>();
 
-  constructor(configs: BackendsConfig) {
+  constructor(configs: BackendsConfig, deps: BackendDeps = { env: {}, prices: DEFAULT_PRICES }) {
     this.#configs = configs;
+    this.#deps = deps;
     this.register("command", (name, cfg) => commandBackend(name, cfg));
+    this.register("claude-code", claudeCodeBackend);
+    this.register("codex", codexBackend);
+    this.register("anthropic", anthropicBackend);
   }
 
   register<T extends BackendConfig["type"]>(
@@ -52,7 +63,7 @@ export class BackendRegistry {
         `backend "${name}" has type "${cfg.type}", which no factory handles`,
       );
     }
-    const backend = factory(name, cfg);
+    const backend = factory(name, cfg, this.#deps);
     this.#cache.set(name, backend);
     return backend;
   }

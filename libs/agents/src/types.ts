@@ -23,6 +23,23 @@ export interface AgentRunInput {
   signal: AbortSignal;
   /** After SIGTERM, how long before SIGKILL. */
   killGraceMs: number;
+  /** Model turns allowed (the task's limit, else the backend's default). */
+  maxTurns?: number | undefined;
+  /** Continue this earlier session of the same backend instead of starting a new one. */
+  resume?: { sessionId: string } | undefined;
+  /** Instructions appended to the backend's system prompt (result contract, wrap-up …). */
+  systemPrompt?: string | undefined;
+  /** Files the agent creates through in-process tools are given to this user. */
+  owner?: { uid: number; gid: number } | undefined;
+}
+
+/** A provider refused for rate limiting; the task should wait until `resetAt`. */
+export interface RateLimitSignal {
+  /** ISO time after which a retry may succeed. */
+  resetAt: string;
+  /** Where `resetAt` came from: a header, Claude Code's rate-limit event, or the fallback. */
+  source: "retry-after" | "reset-header" | "rate-limit-event" | "fallback";
+  message?: string;
 }
 
 export interface AgentRunResult {
@@ -33,8 +50,17 @@ export interface AgentRunResult {
   sessionId?: string;
   /** Final text of the agent, if the backend reports one. */
   finalText?: string;
-  /** Set when the run stopped because `signal` was aborted. */
+  /**
+   * Set when the run was stopped: `signal.reason` (timeout, cancelled …) when aborted from
+   * outside, `max-turns` when the turn limit was reached.
+   */
   aborted?: string;
+  /** The provider rate-limited the run; wait and resume instead of failing. */
+  rateLimit?: RateLimitSignal;
+  /** What went wrong, as the backend reported it (API errors, invalid responses). */
+  error?: string;
+  /** The model the usage was priced for. */
+  model?: string;
 }
 
 /** One way of running an agent. Backends are looked up by the `type` in their config. */

@@ -1,18 +1,7 @@
 import { DlqHeaders, Streams, Task } from "@nightshift/contracts";
 import { NightshiftError } from "@nightshift/errors";
 import { applyTransition, eventPublisher, type Bus } from "@nightshift/messaging";
-
-export interface DeadLetter {
-  seq: number;
-  time: string;
-  subject: string;
-  origSubject: string | undefined;
-  taskId: string | undefined;
-  reason: string | undefined;
-  detail: string | undefined;
-  deliveries: number | undefined;
-  size: number;
-}
+import type { DeadLetter } from "./wire/summaries.ts";
 
 /** Every message in the DLQ stream, oldest first. */
 export async function listDeadLetters(bus: Bus): Promise<DeadLetter[]> {
@@ -24,17 +13,22 @@ export async function listDeadLetters(bus: Bus): Promise<DeadLetter[]> {
     if (!m) continue;
     const h = m.header;
     const deliveries = h.get(DlqHeaders.deliveries);
-    out.push({
+    const letter: DeadLetter = {
       seq: m.seq,
       time: m.time.toISOString(),
       subject: m.subject,
-      origSubject: h.get(DlqHeaders.origSubject) || undefined,
-      taskId: h.get(DlqHeaders.taskId) || undefined,
-      reason: h.get(DlqHeaders.reason) || undefined,
-      detail: h.get(DlqHeaders.detail) || undefined,
-      deliveries: deliveries ? Number(deliveries) : undefined,
       size: m.data.length,
-    });
+    };
+    const set = (k: "origSubject" | "taskId" | "reason" | "detail", header: string): void => {
+      const v = h.get(header);
+      if (v) letter[k] = v;
+    };
+    set("origSubject", DlqHeaders.origSubject);
+    set("taskId", DlqHeaders.taskId);
+    set("reason", DlqHeaders.reason);
+    set("detail", DlqHeaders.detail);
+    if (deliveries) letter.deliveries = Number(deliveries);
+    out.push(letter);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { isTerminal, Streams, Subjects, TaskEvent } from "@nightshift/contracts";
 import type { Bus } from "@nightshift/messaging";
+import type { SequencedEvent } from "./wire/tasks.ts";
 
 export interface FollowOptions {
   /** Keep reading new events until the task reaches a terminal state. */
@@ -10,11 +11,6 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /** How long to wait for the first event of a task that has none yet. */
   idleMs?: number;
-}
-
-export interface SequencedEvent {
-  seq: number;
-  event: TaskEvent;
 }
 
 /**

@@ -3,12 +3,12 @@ import type { Bus } from "@nightshift/messaging";
 
 export interface ScheduleStatus extends ScheduleState {
   /** Who paused this schedule, when it is paused on its own. */
-  paused?: PauseFlag;
+  paused?: PauseFlag | undefined;
 }
 
 export interface SchedulesStatus {
   /** Set while all scheduling is paused. */
-  pausedAll?: PauseFlag;
+  pausedAll?: PauseFlag | undefined;
   schedules: ScheduleStatus[];
 }
 

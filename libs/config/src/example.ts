@@ -32,17 +32,73 @@ executor:
   busyDelay: 5s                  # how soon a task whose repository is busy is looked at again
   drainTimeout: 30s              # on shutdown, time given to running tasks
 
+# Git workspaces: one bare mirror per repository, a clone of it per task (under
+# executor.workspaces) on branch nightshift/<taskId>.
+workspace:
+  # mirrors: /var/lib/mirrors    # shared by a repository's tasks; default <executor.workspaces>/.mirrors
+  ttl: 24h                       # a workspace whose executor is gone is removed after this idle time
+  sweepInterval: 10m             # how often finished and stale workspaces are looked for
+  quota: 10GiB                   # disk per workspace (KB/MB/GB or KiB/MiB/GiB); over it the task stops
+  quotaInterval: 15s             # how often a running task's workspace is measured
+
 # Agent backends, by name. Tasks pick one with --backend.
 backends:
   # Runs the prompt as a shell script in the workspace: for trying things out.
   shell:
     type: command
     argv: ["sh", "-c", "{prompt}"]
-  # Any agent CLI by argv template; {prompt} {taskId} {workspace} {model} are replaced.
+  # Any agent CLI by argv template; {prompt} {taskId} {workspace} {model} {maxTurns} are replaced.
   echo:
     type: command
     argv: ["sh", "-c", "cat > AGENT_NOTES.md"]
     prompt: stdin                # the prompt goes to the agent's stdin
+  # Claude Code (npm i -g @anthropic-ai/claude-code); needs ANTHROPIC_API_KEY
+  # (or CLAUDE_CODE_OAUTH_TOKEN with credential: CLAUDE_CODE_OAUTH_TOKEN).
+  # claude:
+  #   type: claude-code
+  #   model: claude-sonnet-4-5
+  #   maxTurns: 50               # for tasks that set none
+  #   permissionMode: bypassPermissions   # or acceptEdits, with allowedTools: [Read, Edit, Bash]
+  #   appendSystemPrompt: "Run the tests before you finish."
+  #   rateLimitFallback: 60s     # wait after a 429 that names no reset time
+  # Codex (npm i -g @openai/codex); needs OPENAI_API_KEY. baseUrl: any Responses API endpoint.
+  # codex:
+  #   type: codex
+  #   model: gpt-5-codex
+  #   sandbox: danger-full-access  # codex's own sandbox; nightshift's contains it already
+  #   baseUrl: https://api.openai.com/v1
+  # nightshift's own loop on the Messages API (tools run in the sandbox); needs ANTHROPIC_API_KEY.
+  # api:
+  #   type: anthropic
+  #   model: claude-sonnet-4-5
+  #   maxTurns: 50
+  #   tools: [read_file, write_file, edit_file, list_files, search, run_shell]
+  # Other agent CLIs by preset: aider, gptme, opencode.
+  # aider:
+  #   type: command
+  #   preset: aider
+  #   model: sonnet
+
+# Where agents run. bwrap: bubblewrap with a read-only system, only the workspace and a
+# private home writable, no view of the executor's files or secrets; none: the pod is the
+# sandbox (Kubernetes); auto: bwrap when it works on this machine.
+sandbox:
+  driver: auto
+  user: { uid: 10000, gid: 10000 }  # agents run as uid 10000.. (one per slot) when the executor is root
+  # homes: .nightshift/workspaces/.homes   # each task's private HOME (agent sessions live here)
+  # limits:
+  #   memory: 4g                 # data per process
+  #   processes: 512             # per task (needs root: one uid per task)
+  #   fileSize: 1g
+  # readOnly: [/opt/tools]       # extra host paths agents may read
+  # egress:                      # only these hosts, through a proxy in the executor
+  #   allow: [api.anthropic.com, api.openai.com, "*.github.com"]
+  #   strict: true               # no network in the sandbox but the proxy (bwrap only)
+
+# Model prices in USD per million tokens, by model id prefix; built in for current Claude
+# and GPT models. Entries here add to them or replace them.
+# prices:
+#   my-model: { input: 1, output: 4, cacheWrite: 1.25, cacheRead: 0.1 }
 
 # Prompt templates by task kind (adhoc, issue, pr-checks, pr-review, email, schedule, or
 # default), replacing the built-in ones. Placeholders: {{prompt}} {{card}} {{snapshot}}
@@ -124,4 +180,78 @@ backends:
 #     - channels: [threads]
 #       on: [running, round, succeeded, failed, blocked]
 #       sources: [github, linear]
+
+# HTTP API and dashboard (\`nightshift service api\`, and part of \`nightshift up\`), served on
+# the http address above: /api/v1/..., /api/openapi.json, /dashboard/. Bearer tokens come
+# from NIGHTSHIFT_API_TOKENS ("name:token,..."); without any the API is off, except under
+# \`nightshift up\` on a loopback address.
+api:
+  maxBodyBytes: 262144           # larger request bodies are refused with 413
+  sampleInterval: 5s             # queue depth / dispatch latency sampling for the charts
+  samples: 720                   # samples kept (one hour at 5s)
+
+# GitHub: GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY for a GitHub App;
+# GITHUB_API_URL for GitHub Enterprise (https://host/api/v3). Remove the "# " to use.
+# github:
+#   login: my-agent                # the agent's account; looked up from the token when unset
+#   installationId: 12345          # GitHub App only: skip the per-repository lookup
+#   requestTimeout: 30s
+#   retries: 1                     # octokit's own retries of 5xx; JetStream owns the rest
+#   maxRateLimitWait: 60s          # a longer rate-limit wait backs the poller off instead
+#   writeSpacing: 1s               # GitHub's advice: writes at most once a second,
+#   contentSpacing: 3s             # comments and pull requests once every three
+#   pullRequests:
+#     draft: false                 # open pull requests as drafts
+#     labels: [nightshift]         # added to every pull request nightshift opens
+#   labels:                        # the task's state on its source issue
+#     inProgress: nightshift:in-progress
+#     done: nightshift:done
+#     failed: nightshift:failed
+#     blocked: nightshift:blocked
+
+# Task sources. GitHub webhooks: set GITHUB_WEBHOOK_SECRET and point the repository's
+# webhook at http://<poller>:8080/webhooks/github; polling goes on as a slower fallback.
+# poller:
+#   interval: 60s                  # polling per repository (a free 304 when nothing changed)
+#   webhookInterval: 10m           # polling while webhooks are configured
+#   conditionalRequests: true      # send ETags; off only behind a proxy that breaks them
+#   cooldown: 5m                   # least time between two tasks for one issue or card
+#   maxAttempts: 3                 # tasks per item, retries included, then one comment
+#   allowUsers: [contractor-jo]    # may trigger without write permission
+#   allowBots: ["renovate[bot]"]   # bots and the agent itself are ignored unless listed
+#   backend: shell                 # for the tasks the poller creates
+#   webhook:
+#     path: /webhooks/github
+#   triage:                        # first match decides: green runs an agent, red tells a person
+#     - name: deploys-need-a-person
+#       class: red
+#       when: { trigger: [checks], check: "deploy|release" }
+#   github:
+#     repos:
+#       - repo: acme/web
+#         label: nightshift        # open issues carrying this label (false: off)
+#         assigned: true           # open issues assigned to the agent
+#         mentions: true           # comments "@<agent> please ..."
+#         dispatch: copilot-agent  # seed-format dispatch issues carrying this label
+#         base: main               # branch work starts from
+#         pulls:                   # the agent's pull requests, and those with this label
+#           label: nightshift-watch
+#           checks: true           # newly failing checks and commit statuses
+#           reviews: true          # reviews asking for changes
+#           conflicts: true        # merge conflicts with the base branch
+#   linear:                        # LINEAR_API_KEY
+#     interval: 60s
+#     queues:
+#       - team: ENG
+#         state: Todo              # issues in this state ...
+#         label: agent             # ... carrying this label
+#         repo: https://github.com/acme/web.git
+#         base: main
+#         startedState: In Progress
+#         doneState: In Review
+#         failedState: Triage
+#   files:
+#     - dir: tasks                 # *.md with front matter or *.json; status written back
+#       repo: /srv/repos/web
+#       interval: 10s
 `;

@@ -36,6 +36,12 @@ describe("config", () => {
     expect(secrets.GITHUB_TOKEN).toBe("ghp_secret");
   });
 
+  it("treats an empty secret variable as unset (compose passes `KEY=` through as empty)", () => {
+    const { secrets } = parseConfig({}, { GITHUB_TOKEN: "", SLACK_WEBHOOK_URL: "https://x" });
+    expect(secrets.GITHUB_TOKEN).toBeUndefined();
+    expect(secrets.SLACK_WEBHOOK_URL).toBe("https://x");
+  });
+
   it("reports every problem at once, each with its path", () => {
     const paths = issuesOf(() =>
       parseConfig(

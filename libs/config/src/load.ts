@@ -21,12 +21,13 @@ export interface LoadConfigOptions {
 }
 
 /** Environment variables that override a key of the file. */
-const ENV_OVERRIDES: Record<string, { path: string[]; type: "string" | "int" }> = {
+export const ENV_OVERRIDES: Readonly<Record<string, { path: string[]; type: "string" | "int" }>> = {
   NATS_URL: { path: ["nats", "url"], type: "string" },
   NIGHTSHIFT_HTTP_HOST: { path: ["http", "host"], type: "string" },
   NIGHTSHIFT_HTTP_PORT: { path: ["http", "port"], type: "int" },
   NIGHTSHIFT_SLOTS: { path: ["executor", "slots"], type: "int" },
   LOG_LEVEL: { path: ["log", "level"], type: "string" },
+  GITHUB_API_URL: { path: ["github", "apiUrl"], type: "string" },
 };
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
@@ -71,7 +72,10 @@ export function parseConfig(
   }
   const config = NightshiftConfig.safeParse(doc);
   if (!config.success) issues.push(...zodIssues(config.error, ""));
-  const secrets = Secrets.safeParse(env);
+  // An empty variable is an unset one (compose passes `KEY=` from .env through as "").
+  const secrets = Secrets.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")),
+  );
   if (!secrets.success) issues.push(...zodIssues(secrets.error, "env"));
   if (issues.length > 0 || !config.success || !secrets.success) throw new ConfigError(issues);
   return { config: config.data, secrets: secrets.data };

@@ -30,6 +30,8 @@ export const Consumers = {
   notifier: "notifier",
   emailOutbox: "email-outbox",
   webhookOutbox: "webhook-outbox",
+  /** The poller's follower of task state events (status comments, Linear, task files). */
+  pollerWriteback: "poller-writeback",
 } as const;
 
 /** Subject builders. Every token passed in must already be subject-safe. */

@@ -7,6 +7,7 @@ export type ErrorCode =
   | "NATS_VERSION"
   | "NATS_CONNECT"
   | "NATS_BINARY"
+  | "NATS_PERMISSION"
   | "INVALID_PAYLOAD"
   | "RETRYABLE"
   | "PERMANENT"
@@ -15,7 +16,10 @@ export type ErrorCode =
   | "LEASE_LOST"
   | "TIMEOUT"
   | "CANCELLED"
-  | "USAGE";
+  | "USAGE"
+  | "SANDBOX"
+  /** The HTTP API answered with an error that has no closer code (401, 413, 503 …). */
+  | "API";
 
 export interface NightshiftErrorOptions {
   cause?: unknown;

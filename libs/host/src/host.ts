@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { loadConfig, secretValues, type LoadedConfig } from "@nightshift/config";
-import { connectNats, openBus, provision } from "@nightshift/messaging";
+import { connectNats, inboxPrefixFor, openBus, provision } from "@nightshift/messaging";
 import {
   createHealthApp,
   createLogger,
@@ -12,6 +12,7 @@ import {
   type Logger,
   type MainContext,
 } from "@nightshift/runtime";
+import { registerSystemMetrics } from "@nightshift/observability";
 import { natsComponent } from "./nats-component.ts";
 import { announcePresence } from "./presence.ts";
 import type { RunningService, ServiceDefinition } from "./service.ts";
@@ -31,6 +32,8 @@ export interface HostOptions {
     loaded: LoadedConfig,
     http: { host: string; port: number },
   ) => Promise<{ natsUrl?: string; components?: Component[] } | void>;
+  /** Where shutdown signals come from; the process by default (tests pass an emitter). */
+  proc?: Pick<NodeJS.Process, "on" | "off">;
 }
 
 export function instanceId(): string {
@@ -86,12 +89,14 @@ export function hostServices(
         user: secrets.NATS_USER,
         pass: secrets.NATS_PASSWORD,
         token: secrets.NATS_TOKEN,
+        inboxPrefix: secrets.NATS_USER && inboxPrefixFor(secrets.NATS_USER),
       });
       ctx.releasers.push("nats connection", () => nc.drain());
       const natsLog = log.child({ component: "nats" });
       components.push(natsComponent(nc, (type) => natsLog.info({ status: type }, `nats ${type}`)));
       await provision(nc, config.nats);
       const bus = await openBus(nc);
+      registerSystemMetrics({ bus, registry });
       log.info({ url, version: nc.info?.version }, "connected to NATS");
 
       const instance = instanceId();
@@ -124,6 +129,6 @@ export function hostServices(
       await Promise.all(running.map((s) => s.done));
       log.info("all services stopped");
     },
-    { graceMs: 60_000, log: () => log },
+    { graceMs: 60_000, log: () => log, ...(opts.proc ? { proc: opts.proc } : {}) },
   );
 }

@@ -9,6 +9,7 @@ import {
   type Hono,
   type Registry,
 } from "@nightshift/runtime";
+import { registerSystemMetrics } from "@nightshift/observability";
 import { instanceId } from "./host.ts";
 import type { RunningService, ServiceDefinition } from "./service.ts";
 
@@ -52,6 +53,7 @@ export async function startInProcess(
   await provision(nc, config.nats);
   const bus = await openBus(nc);
   const registry = createRegistry();
+  registerSystemMetrics({ bus, registry });
   const lifecycle = new Lifecycle();
   const components: Component[] = [];
   const app = createHealthApp({ name: "test", lifecycle, registry, components: () => components });

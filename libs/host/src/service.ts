@@ -1,4 +1,4 @@
-import type { Bus } from "@nightshift/messaging";
+import type { Bus, NatsConnection } from "@nightshift/messaging";
 import type { NightshiftConfig, Secrets } from "@nightshift/config";
 import type { Component, Hono, Logger, Registry } from "@nightshift/runtime";
 
@@ -8,6 +8,7 @@ export const SERVICE_NAMES = [
   "email-gateway",
   "executor",
   "notifier",
+  "api",
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -36,7 +37,19 @@ export interface RunningService {
   done: Promise<void>;
 }
 
+/** What `nightshift provision` gives a service to create what only it uses. */
+export interface ProvisionDeps {
+  nc: NatsConnection;
+  config: NightshiftConfig;
+}
+
 export interface ServiceDefinition {
   name: ServiceName | (string & {});
   start(deps: ServiceDeps): Promise<RunningService>;
+  /**
+   * Creates or updates the streams, consumers and buckets only this service uses, read before
+   * write. `nightshift provision` runs it as a user with JetStream admin rights, so that in a
+   * deployment the service's own NATS user needs no right to create them.
+   */
+  provision?(deps: ProvisionDeps): Promise<void>;
 }

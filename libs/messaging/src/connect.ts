@@ -13,6 +13,17 @@ export interface ConnectOptions {
   token?: string | undefined;
   /** Give up on the first connect after this long (reconnects afterwards are unlimited). */
   timeoutMs?: number;
+  /** Reply subjects start with this instead of `_INBOX` (see `inboxPrefixFor`). */
+  inboxPrefix?: string | undefined;
+}
+
+/**
+ * The reply-subject prefix of a NATS user: `_INBOX.<user>`. Per-user prefixes let the server
+ * allow each user to subscribe to its own replies only, so no service can read the answers
+ * (KV values, messages) sent to another. The NATS permissions in deploy/ use the same function.
+ */
+export function inboxPrefixFor(user: string): string {
+  return `_INBOX.${user.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }
 
 /** Throws a NightshiftError("NATS_VERSION") when the server is older than 2.10. */
@@ -52,6 +63,7 @@ export async function connectNats(options: ConnectOptions): Promise<NatsConnecti
       ...(options.user !== undefined ? { user: options.user } : {}),
       ...(options.pass !== undefined ? { pass: options.pass } : {}),
       ...(options.token !== undefined ? { token: options.token } : {}),
+      ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
     });
   } catch (err) {
     throw new NightshiftError(

@@ -1,6 +1,7 @@
-export { connectNats, assertServerVersion } from "./connect.ts";
+export { connectNats, assertServerVersion, inboxPrefixFor } from "./connect.ts";
 export type { ConnectOptions } from "./connect.ts";
 export { provision, streamConfigs, PRESENCE_TTL_MS } from "./provision.ts";
+export type { ProvisionReport } from "./provision.ts";
 export { openBus } from "./bus.ts";
 export type { Bus } from "./bus.ts";
 export { settle } from "./settle.ts";

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { TrieRouter } from "hono/router/trie-router";
 import type { Registry } from "prom-client";
 import type { Lifecycle } from "./lifecycle.ts";
 
@@ -43,7 +44,9 @@ async function check(c: Component, timeoutMs: number): Promise<true | string> {
  * Services mount their own routes on the returned app.
  */
 export function createHealthApp(opts: HealthAppOptions): Hono {
-  const app = new Hono();
+  // Services mount their routes (API, webhooks) after the server already answers /readyz;
+  // Hono's default router refuses routes added after its first match, the trie router not.
+  const app = new Hono({ router: new TrieRouter() });
   const timeout = opts.checkTimeoutMs ?? 2_000;
   app.get("/livez", (c) => c.json({ live: true }));
   app.get("/readyz", async (c) => {

@@ -141,4 +141,17 @@ describe("health app", () => {
     const metrics = await (await app.request("/metrics")).text();
     expect(metrics).toContain("nightshift_process_resident_memory_bytes");
   });
+
+  it("serves routes that services mount after it has answered requests", async () => {
+    const app = createHealthApp({
+      name: "test",
+      lifecycle: new Lifecycle(),
+      registry: createRegistry(),
+      components: () => [],
+    });
+    expect((await app.request("/livez")).status).toBe(200);
+    expect((await app.request("/late")).status).toBe(404);
+    app.get("/late", (c) => c.text("mounted late"));
+    expect(await (await app.request("/late")).text()).toBe("mounted late");
+  });
 });

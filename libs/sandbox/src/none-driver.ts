@@ -1,5 +1,11 @@
+import type { EgressProxy } from "./egress-proxy.ts";
+import { prlimitArgv, type ResourceLimits } from "./limits.ts";
+import { assertReachable } from "./reachable.ts";
 import { spawnGroup } from "./process-group.ts";
-import type { Sandbox, SandboxProcess, SpawnSpec } from "./types.ts";
+import { proxyEnv } from "./proxy-env.ts";
+import { takeTaskUser, type TaskUser } from "./task-user.ts";
+import type { UidPool } from "./uid-pool.ts";
+import type { Sandbox, SandboxDriver, SandboxProcess, SpawnSpec, TaskSandbox } from "./types.ts";
 
 /** Starts a process group: `spawnGroup` in this process, or a launcher's `spawn`. */
 export type Spawner = (spec: SpawnSpec) => SandboxProcess;
@@ -10,4 +16,60 @@ export type Spawner = (spec: SpawnSpec) => SandboxProcess;
  */
 export function noneSandbox(spawner: Spawner = (spec) => spawnGroup(spec)): Sandbox {
   return { driver: "none", spawn: spawner };
+}
+
+export interface NoneDriverOptions {
+  /** Switch to one uid per task (the executor runs as root). */
+  users?: { pool: UidPool; firstUid: number; firstGid: number } | undefined;
+  /** Absolute path of `prlimit`; needed when `limits` sets anything. */
+  prlimit?: string | undefined;
+  limits: ResourceLimits;
+  /** Agents get proxy variables for this proxy (advisory: nothing stops direct traffic). */
+  egress?: EgressProxy | undefined;
+  /** How processes are started (default: `spawnGroup` in this process). */
+  spawner?: Spawner | undefined;
+}
+
+/** The `none` driver: same user handling, limits and proxy variables, no filesystem view. */
+export function noneDriver(opts: NoneDriverOptions = { limits: {} }): SandboxDriver {
+  const limits = prlimitArgv(opts.limits);
+  if (limits.length > 0 && opts.prlimit === undefined)
+    throw new Error("resource limits need prlimit (util-linux)");
+  const limitArgv = limits.length > 0 ? [opts.prlimit!, ...limits.slice(1)] : [];
+  const spawner: Spawner = opts.spawner ?? ((spec) => spawnGroup(spec));
+  return {
+    name: "none",
+    async open(o): Promise<TaskSandbox> {
+      let user: TaskUser | undefined;
+      if (opts.users) {
+        user = await takeTaskUser(opts.users.pool, opts.users, [o.workspace, o.home]);
+        try {
+          await assertReachable(o.workspace, user.uid, user.gid);
+          await assertReachable(o.home, user.uid, user.gid);
+        } catch (err) {
+          await user.release();
+          throw err;
+        }
+      }
+      return {
+        driver: "none",
+        ...(user ? { uid: user.uid, gid: user.gid } : {}),
+        env: opts.egress ? proxyEnv(opts.egress.url) : {},
+        spawn: (spec) =>
+          spawner({
+            argv: [...limitArgv, ...spec.argv],
+            cwd: spec.cwd,
+            env: spec.env,
+            ...(spec.stdin !== undefined ? { stdin: spec.stdin } : {}),
+            ...(user ? { uid: user.uid, gid: user.gid } : {}),
+          }),
+        close: async () => {
+          await user?.release();
+        },
+      };
+    },
+    close: async () => {
+      await opts.egress?.close();
+    },
+  };
 }

@@ -10,6 +10,11 @@ export interface SpawnSpec {
   /** Run as this user and group (the executor must be root to switch). */
   uid?: number;
   gid?: number;
+  /**
+   * Host paths the program needs to see read-only beyond the system directories (an agent
+   * CLI installed in node_modules). Drivers without a filesystem view ignore it.
+   */
+  readOnly?: readonly string[];
 }
 
 export interface SandboxProcess {
@@ -30,4 +35,29 @@ export interface SandboxProcess {
 export interface Sandbox {
   readonly driver: string;
   spawn(spec: SpawnSpec): SandboxProcess;
+}
+
+/** What one task's sandbox may write: its workspace and its private home. */
+export interface SandboxOpenOptions {
+  taskId: string;
+  workspace: string;
+  home: string;
+}
+
+/** A sandbox prepared for one task; `close` gives the directories back to the executor. */
+export interface TaskSandbox extends Sandbox {
+  /** The user the agent runs as, when the driver switches users. */
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Variables the agent's environment needs for this sandbox (egress proxy settings). */
+  readonly env: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/** Creates per-task sandboxes. */
+export interface SandboxDriver {
+  readonly name: "bwrap" | "none";
+  open(opts: SandboxOpenOptions): Promise<TaskSandbox>;
+  /** Stops what the driver runs for all tasks (the egress proxy). */
+  close(): Promise<void>;
 }

@@ -13,9 +13,15 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: "test@example.com",
 };
 
-/** Runs git in `cwd` and returns trimmed stdout. */
+/**
+ * Runs git in `cwd` and returns trimmed stdout. Tests look into repositories the agents'
+ * uids own, so ownership checks are off for these reads.
+ */
 export async function git(cwd: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run("git", args, { cwd, env: { ...process.env, ...GIT_ENV } });
+  const { stdout } = await run("git", ["-c", "safe.directory=*", ...args], {
+    cwd,
+    env: { ...process.env, ...GIT_ENV },
+  });
   return stdout.trim();
 }
 

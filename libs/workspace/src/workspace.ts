@@ -1,103 +1,64 @@
-import { mkdir, rm } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import type { TaskRepo } from "@nightshift/contracts";
-import { git, GitError } from "./git.ts";
+import { join } from "node:path";
 
+/** The repository side of a workspace. */
+export interface WorkspaceRepo {
+  url: string;
+  key: string;
+  /** The bare mirror the workspace was made from; executor-only. */
+  mirror: string;
+  /**
+   * The executor's git directory for the task (`<home>/git`), borrowing the mirror's
+   * objects: the agent's commits are fetched here and what nightshift makes of them is
+   * made here. The mirror only ever holds origin's objects, so one task's unpushed work
+   * never reaches another task's copy (copies hard-link the mirror's whole object store).
+   */
+  gitDir: string;
+  /** The branch the task writes: `nightshift/<taskId>` or the task's own `repo.branch`. */
+  branch: string;
+  /** True when the task named its branch (a pull request's), false for `nightshift/<id>`. */
+  namedBranch: boolean;
+  /** The base branch: the task's `repo.base` or origin's default branch. */
+  baseRef: string;
+  /** The base branch's commit when this attempt started; repository instructions come from it. */
+  baseCommit: string;
+  /** Origin's state of `branch` when this attempt started (its base when it did not exist). */
+  startCommit: string;
+  /** Whether `branch` existed on origin when this attempt started. */
+  branchExisted: boolean;
+}
+
+/** One task's workspace. */
 export interface Workspace {
-  /** The agent's working directory. */
-  dir: string;
-  /** Branch the agent works on; undefined for tasks without a repository. */
-  branch?: string;
-  /** Commit the branch started from in this attempt. */
-  startCommit?: string;
-}
-
-export interface PrepareOptions {
-  root: string;
   taskId: string;
-  repo?: TaskRepo | undefined;
+  /**
+   * The executor's directory for the task (`<root>/<taskId>`): the ownership record and
+   * git's scratch files. Never given to the agent.
+   */
+  home: string;
+  /** The agent's working directory (`<home>/work`): the only one it may write. */
+  dir: string;
+  /** Same as `repo.branch`; undefined for tasks without a repository. */
+  branch?: string;
+  /** Same as `repo.startCommit`. */
+  startCommit?: string;
+  repo?: WorkspaceRepo;
+  /** How the workspace came to be, for logs and measurements. */
+  prepared: {
+    /** `cloned` the mirror, `fetched` an existing one, or `none` without a repository. */
+    mirror: "cloned" | "fetched" | "none";
+    mirrorMs: number;
+    /** Time to make the agent's copy from the mirror. */
+    checkoutMs: number;
+    /** True when an earlier attempt's workspace on this host was taken over. */
+    reused: boolean;
+  };
 }
 
-/** The branch of a task: `nightshift/<taskId>` unless the task names an existing branch. */
-export function taskBranch(taskId: string, repo?: TaskRepo): string {
-  return repo?.branch ?? `nightshift/${taskId}`;
+/** Scratch index file nightshift uses in a workspace (never the agent's own index). */
+export function scratchIndex(ws: Pick<Workspace, "home">, name = "index"): string {
+  return join(ws.home, `${name}.git-index`);
 }
 
-/**
- * A fresh per-task workspace. With a repository: a clone on the task's branch, which
- * continues from the pushed branch when an earlier attempt got that far. Without one:
- * an empty directory.
- */
-export async function prepareWorkspace(opts: PrepareOptions): Promise<Workspace> {
-  const root = resolve(opts.root);
-  const dir = join(root, opts.taskId);
-  await mkdir(root, { recursive: true });
-  try {
-    await mkdir(dir);
-  } catch {
-    // left over from an earlier attempt on this machine: start clean
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir);
-  }
-  if (!opts.repo) return { dir };
-  const branch = taskBranch(opts.taskId, opts.repo);
-  await git(root, ["clone", "--quiet", "--no-tags", opts.repo.url, dir]);
-  const remote = await git(dir, ["ls-remote", "--heads", "origin", branch]);
-  if (remote !== "") {
-    await git(dir, ["checkout", "--quiet", "-B", branch, `origin/${branch}`]);
-  } else {
-    const base = `origin/${opts.repo.base ?? (await defaultBranch(dir))}`;
-    await git(dir, ["checkout", "--quiet", "-B", branch, base]);
-  }
-  const startCommit = await git(dir, ["rev-parse", "HEAD"]);
-  return { dir, branch, startCommit };
-}
-
-export interface FinishResult {
-  /** True when the branch has commits that were not there when the attempt started. */
-  changed: boolean;
-  commit?: string;
-  pushed: boolean;
-}
-
-/**
- * Commits what the agent left uncommitted (never the `.nightshift/` folder) and pushes
- * the branch when it moved.
- */
-export async function finishWorkspace(ws: Workspace, message: string): Promise<FinishResult> {
-  if (ws.branch === undefined || ws.startCommit === undefined)
-    return { changed: false, pushed: false };
-  await git(ws.dir, ["add", "-A", "--", ".", ":(exclude).nightshift"]);
-  const staged = await git(ws.dir, ["diff", "--cached", "--name-only"]);
-  if (staged !== "") await git(ws.dir, ["commit", "--quiet", "--no-verify", "-m", message]);
-  const head = await git(ws.dir, ["rev-parse", "HEAD"]);
-  if (head === ws.startCommit) return { changed: false, commit: head, pushed: false };
-  await git(ws.dir, ["push", "--quiet", "origin", `HEAD:refs/heads/${ws.branch}`]);
-  return { changed: true, commit: head, pushed: true };
-}
-
-export async function removeWorkspace(ws: Workspace): Promise<void> {
-  await rm(ws.dir, { recursive: true, force: true });
-}
-
-/**
- * The origin's default branch: what its HEAD points to, or, when HEAD dangles (a bare
- * repository created with another initial branch), `main`, `master` or the only branch.
- */
-export async function defaultBranch(dir: string): Promise<string> {
-  const heads = (
-    await git(dir, ["for-each-ref", "--format=%(refname:strip=3)", "refs/remotes/origin"])
-  )
-    .split("\n")
-    .filter((b) => b !== "" && b !== "HEAD");
-  try {
-    const head = await git(dir, ["symbolic-ref", "--short", "refs/remotes/origin/HEAD"]);
-    const name = head.replace(/^origin\//, "");
-    if (heads.includes(name)) return name;
-  } catch {
-    // no origin/HEAD: fall through
-  }
-  for (const candidate of ["main", "master"]) if (heads.includes(candidate)) return candidate;
-  if (heads.length >= 1 && heads[0] !== undefined) return heads[0];
-  throw new GitError(["clone"], "the repository has no branches to start from", undefined);
-}
+/** In the task's git directory: the agent's HEAD as fetched, and the commit to push. */
+export const AGENT_REF = "refs/nightshift/agent";
+export const HEAD_REF = "refs/nightshift/head";

@@ -1,10 +1,14 @@
+/** Author and committer of the commits an agent makes. */
+export const AGENT_IDENTITY = { name: "nightshift agent", email: "nightshift-agent@localhost" };
+
 /** Variables an agent may inherit from the executor's environment. */
-const ALLOWED = ["PATH", "LANG", "LC_ALL", "TZ", "TERM", "HOME", "USER", "SHELL", "TMPDIR"];
+const ALLOWED = ["PATH", "LANG", "LC_ALL", "TZ", "TERM"];
 
 /**
  * The agent's base environment: only allowlisted variables, so tokens and credentials
- * of the executor (GITHUB_TOKEN, NATS_*, API keys) never reach the agent. Backends add
- * exactly the keys they need (a model API key) on top.
+ * of the executor (GITHUB_TOKEN, NATS_*, API keys) never reach the agent. HOME is the
+ * task's private home, set per task; backends add exactly the keys they need (a model
+ * API key) on top.
  */
 export function agentBaseEnv(
   env: Readonly<Record<string, string | undefined>>,
@@ -16,6 +20,11 @@ export function agentBaseEnv(
   }
   out["PATH"] ??= "/usr/local/bin:/usr/bin:/bin";
   out["NIGHTSHIFT"] = "1";
+  // Commits the agent makes itself need an identity; its private home has no git config.
+  out["GIT_AUTHOR_NAME"] = AGENT_IDENTITY.name;
+  out["GIT_AUTHOR_EMAIL"] = AGENT_IDENTITY.email;
+  out["GIT_COMMITTER_NAME"] = AGENT_IDENTITY.name;
+  out["GIT_COMMITTER_EMAIL"] = AGENT_IDENTITY.email;
   return out;
 }
 

@@ -2,7 +2,8 @@ import type { AgentBackend, BackendRegistry } from "@nightshift/agents";
 import type { NightshiftConfig } from "@nightshift/config";
 import type { Bus } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
-import type { Sandbox } from "@nightshift/sandbox";
+import type { SandboxDriver } from "@nightshift/sandbox";
+import type { KnownSecret, Workspaces } from "@nightshift/workspace";
 import type { CancelWatch } from "./cancel-watch.ts";
 import type { ExecutorMetrics } from "./metrics.ts";
 import type { ResultSink } from "./result-sink.ts";
@@ -22,7 +23,8 @@ export interface ExecutorContext {
   bus: Bus;
   config: NightshiftConfig;
   backends: Pick<BackendRegistry, "get">;
-  sandbox: Sandbox;
+  /** Opens each task's sandbox (bwrap, or none in a pod). */
+  sandbox: SandboxDriver;
   log: Logger;
   instance: string;
   cancels: CancelWatch;
@@ -32,6 +34,10 @@ export interface ExecutorContext {
   running: Map<string, RunningTask>;
   /** Deliver results outside NATS (pull requests, comments) before a task is finalised. */
   sinks: readonly ResultSink[];
+  /** Repository mirrors and per-task workspaces. */
+  workspaces: Workspaces;
+  /** The executor's secrets: no push may contain their values. */
+  secrets: readonly KnownSecret[];
 }
 
 export type { AgentBackend };

@@ -68,11 +68,17 @@ export function createTaskHandler(
       if (!stored) return retry("task record could not be created", 1_000);
     }
     const record = stored.record;
+    // An earlier attempt may have left its workspace here for a retry that will not come.
+    const discardWorkspace = (): Promise<unknown> =>
+      ctx.workspaces
+        .discard(task.id)
+        .catch((err: unknown) => log.warn({ err }, "workspace not removed; the sweeper will"));
     if (isTerminal(record.state)) {
       // The delivery that finished it may have died between the record and the rest: its
       // terminal event is published if missing, and a message it failed to dead-letter is
       // dead-lettered again (the DLQ's dedupe absorbs a copy that was written).
       await ensureTerminalEvent(bus.js, bus.jsm, record);
+      await discardWorkspace();
       if (
         msg.info.deliveryCount > 1 &&
         record.state === "failed" &&
@@ -94,6 +100,7 @@ export function createTaskHandler(
       // Throws when the event cannot be published: the message comes back and the
       // finished-task path above publishes it.
       if (out) await ensureTerminalEvent(bus.js, bus.jsm, out.record);
+      await discardWorkspace();
     };
 
     if (cancel) {

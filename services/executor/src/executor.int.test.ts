@@ -214,9 +214,17 @@ describe("executor", () => {
     const rec2 = await terminal(svc2, queued.id);
     expect(rec2.state).toBe("cancelled");
     expect(rec2.transitions.some((t) => t.state === "running")).toBe(false);
-    // its message was consumed, not left in the queue
-    const info = await svc2.bus.jsm.streams.info(Streams.tasks);
-    expect(info.state.messages).toBe(0);
+    // its message is consumed (acknowledged without running), not left in the queue; the
+    // record was final before this executor started, so wait for the queue itself
+    await waitFor(
+      async () => (await svc2.bus.jsm.streams.info(Streams.tasks)).state.messages === 0,
+      {
+        message: "the cancelled task's message to be consumed",
+      },
+    );
+    expect(
+      (await svc2.bus.tasks.get(queued.id))?.record.transitions.some((t) => t.state === "running"),
+    ).toBe(false);
     await client.close();
   });
 

@@ -1,6 +1,6 @@
 import type { AgentBackend, AgentRunResult } from "@nightshift/agents";
-import type { Task, TaskRecord, TaskResult } from "@nightshift/contracts";
-import { coerceError, isNightshiftError } from "@nightshift/errors";
+import { isTerminal, type Task, type TaskRecord, type TaskResult } from "@nightshift/contracts";
+import { coerceError, isNightshiftError, type PermanentError } from "@nightshift/errors";
 import {
   abandon,
   ack,
@@ -13,16 +13,18 @@ import {
   type StoredRecord,
 } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
-import {
-  finishWorkspace,
-  prepareWorkspace,
-  removeWorkspace,
-  type FinishResult,
-  type Workspace,
-} from "@nightshift/workspace";
+import type { Workspace } from "@nightshift/workspace";
+import { openAgentPlace, removeTaskHome, type AgentPlace } from "./agent-sandbox.ts";
 import { attemptEnv } from "./agent-env.ts";
 import { confirmLease } from "./confirm-lease.ts";
 import type { ExecutorContext } from "./context.ts";
+import {
+  cleanUpWorkspace,
+  deliverWork,
+  describeWorkspace,
+  type Delivery,
+} from "./attempt-workspace.ts";
+import { formatBytes, watchQuota, type QuotaWatch } from "./disk-quota.ts";
 import { AttemptRecord } from "./fenced-record.ts";
 
 export interface AttemptInput {
@@ -39,18 +41,35 @@ export interface AttemptInput {
 }
 
 /** Why a run was stopped from outside. */
-type StopReason = "timeout" | "cancelled" | "lease-lost" | "shutdown";
+type StopReason = "timeout" | "cancelled" | "lease-lost" | "shutdown" | "disk-quota";
 
 /**
  * Runs one attempt: workspace, agent, heartbeats, limits, then commits and pushes what
  * the agent did and records the outcome. The partial work of a stopped run is kept on
- * its branch.
+ * its branch. The agent's private home outlives attempts (sessions to resume live there)
+ * and is removed when the task is settled for good.
  */
 export async function runAttempt(a: AttemptInput): Promise<Outcome> {
+  const outcome = await runOnce(a);
+  if (outcome.kind === "ack" || outcome.kind === "dead")
+    await removeTaskHome(a.ctx.config, a.task.id).catch((err: unknown) =>
+      a.log.warn({ err }, "could not remove the agent's home"),
+    );
+  return outcome;
+}
+
+async function runOnce(a: AttemptInput): Promise<Outcome> {
   const { ctx, task, msg, lease, log } = a;
   const attempt = a.started.record.attempts;
   const cfg = ctx.config;
-  const events = eventPublisher(ctx.bus.js, task.id, attempt);
+  // The stream sequence keeps a redriven or retried task's events (attempts counted from 1
+  // again, on a new message) from being taken for duplicates of its earlier run's.
+  const events = eventPublisher(
+    ctx.bus.js,
+    task.id,
+    attempt,
+    `s${msg.info.streamSequence}.a${attempt}`,
+  );
   const record = new AttemptRecord(ctx.bus, a.started, ctx.instance);
   const stop = new AbortController();
   const halt = (why: StopReason): void => {
@@ -98,29 +117,48 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
   a.force.addEventListener("abort", onForce, { once: true });
 
   let ws: Workspace | undefined;
+  let quota: QuotaWatch | undefined;
   try {
     try {
-      ws = await prepareWorkspace({
-        root: cfg.executor.workspaces,
-        taskId: task.id,
-        repo: task.repo,
-      });
+      ws = await ctx.workspaces.prepare({ taskId: task.id, attempt, repo: task.repo });
     } catch (err) {
-      return await retryLater(a, record, events, "workspace", coerceError(err).message);
+      const e = coerceError(err);
+      if (isNightshiftError(e, "PERMANENT"))
+        return await fail(
+          a,
+          record,
+          events,
+          undefined,
+          (e as PermanentError).reason,
+          e.message,
+          undefined,
+          t0,
+        );
+      return await retryLater(a, record, events, "workspace", e.message);
     }
-    if (ws.branch)
-      events.emit({
-        type: "log",
-        level: "info",
-        message: `workspace ready on branch ${ws.branch}`,
-      });
+    if (ws.branch) events.emit({ type: "log", level: "info", message: describeWorkspace(ws) });
     // The lease was taken before the workspace (a clone can take long, the executor may
     // have been paused meanwhile): the agent starts only under a lease that still holds.
     if (lease && !(await stillHeld(lease, stop.signal, a))) {
       log.warn({ fence: lease.acquiredFence }, "lease lost before the agent started");
       return abandon("lease lost before the agent started");
     }
+    quota = watchQuota(
+      ctx.workspaces,
+      ws,
+      cfg.workspace.quota,
+      cfg.workspace.quotaInterval,
+      () => halt("disk-quota"),
+      (err) => log.warn({ err: coerceError(err) }, "workspace measurement failed"),
+    );
 
+    let place: AgentPlace;
+    try {
+      place = await openAgentPlace(ctx.sandbox, cfg, ctx.agentEnv, task.id, ws.dir);
+    } catch (err) {
+      return await retryLater(a, record, events, "sandbox", coerceError(err).message);
+    }
+    const session = record.current().session;
     let result: AgentRunResult;
     try {
       result = await a.backend.run({
@@ -129,8 +167,13 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         prompt: task.prompt,
         workspace: ws.dir,
         model: task.model,
-        env: { ...ctx.agentEnv, ...attemptEnv(task.id, attempt, lease?.acquiredFence) },
-        sandbox: ctx.sandbox,
+        env: { ...place.env, ...attemptEnv(task.id, attempt, lease?.acquiredFence) },
+        sandbox: place.box,
+        maxTurns: task.limits.maxTurns,
+        ...(session?.backend === a.backendName ? { resume: { sessionId: session.id } } : {}),
+        ...(place.box.uid !== undefined
+          ? { owner: { uid: place.box.uid, gid: place.box.gid ?? place.box.uid } }
+          : {}),
         emit: events.emit,
         signal: stop.signal,
         killGraceMs: cfg.executor.killGrace,
@@ -147,7 +190,16 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       if (isNightshiftError(e, "PERMANENT"))
         return await fail(a, record, events, undefined, "backend-error", e.message, undefined, t0);
       return await retryLater(a, record, events, "backend-error", e.message);
+    } finally {
+      // The workspace goes back to the executor's user before git touches it.
+      await place.box.close();
     }
+    if (result.rateLimit)
+      events.emit({
+        type: "error",
+        code: "rate-limited",
+        message: `rate limited until ${result.rateLimit.resetAt} (${result.rateLimit.source})`,
+      });
     events.emit({
       type: "agent",
       phase: "exited",
@@ -155,6 +207,7 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       exitCode: result.exitCode,
       signal: result.signal,
     });
+    quota.stop();
     const why = stop.signal.aborted ? (stop.signal.reason as StopReason) : undefined;
     if (why === "lease-lost") return abandon("lease lost");
     // The push is the write the world sees: only the lease's current holder may make it.
@@ -163,28 +216,31 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       return abandon("lease lost before the push");
     }
 
-    let finished: FinishResult;
-    try {
-      finished = await finishWorkspace(
-        ws,
-        `nightshift: ${firstLine(task.prompt)}\n\nTask: ${task.id}\nAttempt: ${attempt}`,
-      );
-    } catch (err) {
-      return await retryLater(a, record, events, "push-failed", coerceError(err).message);
-    }
-    if (finished.pushed)
-      events.emit({
-        type: "log",
-        level: "info",
-        message: `pushed ${ws.branch} at ${finished.commit}`,
-      });
+    // Over its disk quota the work is suspect (it is what filled the disk): nothing is pushed.
+    const delivery: Delivery =
+      why === "disk-quota"
+        ? { kind: "delivered", pushed: false }
+        : await deliverWork(
+            ctx.workspaces,
+            ws,
+            `nightshift: ${firstLine(task.prompt)}\n\nTask: ${task.id}\nAttempt: ${attempt}`,
+            ctx.secrets,
+          );
+    if (delivery.kind === "failed")
+      return await retryLater(a, record, events, "push-failed", delivery.detail);
+    for (const warning of delivery.facts?.warnings ?? [])
+      events.emit({ type: "log", level: "warn", message: warning });
+    const pushed = delivery.kind === "delivered" && delivery.pushed;
+    const commit = delivery.kind === "delivered" ? delivery.commit : undefined;
+    if (pushed)
+      events.emit({ type: "log", level: "info", message: `pushed ${ws.branch} at ${commit}` });
     const base: TaskResult = {
       outcome: "succeeded",
-      pushed: finished.pushed,
+      pushed,
       exitCode: result.exitCode,
       signal: result.signal,
       ...(ws.branch !== undefined ? { branch: ws.branch } : {}),
-      ...(finished.commit !== undefined ? { commit: finished.commit } : {}),
+      ...(commit !== undefined ? { commit } : {}),
       ...(result.finalText !== undefined ? { summary: result.finalText.slice(0, 4000) } : {}),
     };
     // Usage and session go into the same CAS write as the final state.
@@ -196,6 +252,31 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
       }
     };
 
+    if (why === "disk-quota") {
+      const used = quota.used() ?? 0;
+      return await fail(
+        a,
+        record,
+        events,
+        applyRun,
+        "disk-quota",
+        `the workspace used ${formatBytes(used)}, over its ${formatBytes(cfg.workspace.quota)} quota; nothing was pushed`,
+        { ...base, outcome: "disk-quota" },
+        t0,
+      );
+    }
+    if (delivery.kind === "refused") {
+      return await fail(
+        a,
+        record,
+        events,
+        applyRun,
+        delivery.reason,
+        delivery.detail,
+        { ...base, outcome: delivery.reason },
+        t0,
+      );
+    }
     if (why === "shutdown") {
       await record.transition("queued", {
         patch: applyRun,
@@ -231,10 +312,24 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         t0,
       );
     }
+    if (result.aborted === "max-turns") {
+      return await fail(
+        a,
+        record,
+        events,
+        applyRun,
+        "max-turns",
+        `stopped after ${result.usage.turns} turns (limit ${task.limits.maxTurns ?? "of the backend"})`,
+        { ...base, outcome: "max-turns" },
+        t0,
+      );
+    }
     if (result.exitCode !== 0) {
-      const detail = result.signal
-        ? `agent killed by ${result.signal}`
-        : `agent exited with code ${result.exitCode}`;
+      const detail =
+        (result.signal
+          ? `agent killed by ${result.signal}`
+          : `agent exited with code ${result.exitCode}`) +
+        (result.error !== undefined ? `: ${result.error.slice(0, 500)}` : "");
       return await fail(
         a,
         record,
@@ -246,15 +341,30 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
         t0,
       );
     }
+    if (delivery.kind === "delivered" && delivery.facts?.noop === true) {
+      return await fail(
+        a,
+        record,
+        events,
+        applyRun,
+        "noop",
+        "the agent exited 0 without committing or changing anything",
+        { ...base, outcome: "noop" },
+        t0,
+      );
+    }
     return await finish(a, record, events, applyRun, "succeeded", undefined, undefined, base, t0);
   } catch (err) {
     if (isNightshiftError(err, "LEASE_LOST")) return abandon(coerceError(err).message);
     throw err;
   } finally {
+    quota?.stop();
     clearInterval(heartbeat);
     clearTimeout(timer);
     offCancel();
     a.force.removeEventListener("abort", onForce);
+    // Not awaited either: the task's lock orders it before any next attempt's preparation.
+    if (ws) void cleanUpWorkspace(ctx.workspaces, ws, isTerminal(record.current().state), log);
     ctx.running.delete(task.id);
     ctx.metrics.running.dec();
     // Not awaited: the final state is in the record already; the connection's drain on
@@ -262,7 +372,6 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
     void events
       .flush()
       .catch((err: unknown) => log.warn({ err }, "some task events were not published"));
-    if (ws) void removeWorkspace(ws).catch(() => undefined);
   }
 }
 

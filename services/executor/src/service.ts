@@ -1,14 +1,15 @@
-import { BackendRegistry } from "@nightshift/agents";
+import { BackendRegistry, DEFAULT_PRICES } from "@nightshift/agents";
 import { Consumers, DlqHeaders, NO_REPO_KEY, Streams, Subjects } from "@nightshift/contracts";
 import { runConsumer, type JsMsg } from "@nightshift/messaging";
 import type { ServiceDefinition } from "@nightshift/host";
-import { noneSandbox, startLauncher } from "@nightshift/sandbox";
+import { createSandboxDriver, startLauncher } from "@nightshift/sandbox";
 import { agentBaseEnv } from "./agent-env.ts";
 import { startCancelWatch } from "./cancel-watch.ts";
 import type { ExecutorContext, RunningTask } from "./context.ts";
 import { createTaskHandler } from "./execute-task.handler.ts";
 import { executorMetrics } from "./metrics.ts";
 import type { ResultSink } from "./result-sink.ts";
+import { knownSecrets, startWorkspaces } from "./workspaces.ts";
 
 /** `tasks.run.<repoKey>` → `dlq.tasks.<repoKey>`. */
 export function taskDlqSubject(msg: JsMsg): string {
@@ -26,7 +27,10 @@ function taskIdOf(msg: JsMsg): string | undefined {
 }
 
 export interface ExecutorOptions {
-  /** Environment the agent's allowlisted variables are taken from. */
+  /**
+   * The executor's environment: agents get only its allowlisted variables; backends read
+   * their API key and base URL from it (ANTHROPIC_*, OPENAI_*, CLAUDE_CODE_OAUTH_TOKEN).
+   */
   env: Readonly<Record<string, string | undefined>>;
   /** Result deliverers (GitHub pull requests …), run before a task is finalised. */
   sinks?: readonly ResultSink[];
@@ -46,11 +50,26 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         log.error({ err }, "cancel watch ended"),
       );
       const running = new Map<string, RunningTask>();
+      const ws = startWorkspaces(deps, () => new Set(running.keys()));
+      const sandbox = await createSandboxDriver(config.sandbox, {
+        slots: config.executor.slots,
+        pathEnv: opts.env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+        spawner: (spec) => launcher.spawn(spec),
+      }).catch(async (err: unknown) => {
+        cancels.stop();
+        await launcher.close();
+        throw err;
+      });
+      log.info({ driver: sandbox.name }, "agent sandbox ready");
+      const backends = new BackendRegistry(config.backends, {
+        env: opts.env,
+        prices: { ...DEFAULT_PRICES, ...config.prices },
+      });
       const ctx: ExecutorContext = {
         bus,
         config,
-        backends: new BackendRegistry(config.backends),
-        sandbox: noneSandbox((spec) => launcher.spawn(spec)),
+        backends,
+        sandbox,
         log,
         instance: deps.instance,
         cancels,
@@ -58,6 +77,8 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         agentEnv: agentBaseEnv(opts.env),
         running,
         sinks: opts.sinks ?? [],
+        workspaces: ws.workspaces,
+        secrets: knownSecrets(deps.secrets),
       };
       let pullErrors = 0;
       let lastPullError: string | undefined;
@@ -105,10 +126,13 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
             running: [...running.values()],
             pullErrors,
             lastPullError,
+            workspaces: ws.lastSweep(),
           }),
         },
         done: consumer.done.finally(async () => {
+          ws.stop();
           cancels.stop();
+          await sandbox.close();
           await launcher.close();
         }),
       };

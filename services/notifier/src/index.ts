@@ -13,3 +13,6 @@ export { viewOf, formatDuration } from "./summary.ts";
 export type { NotificationView, Link } from "./summary.ts";
 export { signWebhook, verifyWebhook, WebhookHeaders } from "./channels/webhook-signature.ts";
 export { slackMessage } from "./channels/slack-blocks.ts";
+export { GitHubThreadChannel, GITHUB_THREAD_LABEL } from "./channels/github-thread.ts";
+export { LinearCommentChannel, LINEAR_ISSUE_LABEL } from "./channels/linear-comment.ts";
+export { githubThreads, linearThreads } from "./channels/thread-factories.ts";

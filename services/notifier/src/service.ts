@@ -1,5 +1,6 @@
 import { Consumers, Streams } from "@nightshift/contracts";
 import type { ServiceDefinition } from "@nightshift/host";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { runConsumer } from "@nightshift/messaging";
 import { buildChannels } from "./build-channels.ts";
 import type { SourceThreads } from "./channel.ts";
@@ -23,6 +24,10 @@ const SLOTS = 4;
 export function notifierService(opts: NotifierOptions): ServiceDefinition {
   return {
     name: "notifier",
+    async provision({ nc, config }) {
+      await ensureNotifierConsumer(await jetstreamManager(nc));
+      await openNotificationsBucket(nc, config.nats);
+    },
     async start(deps) {
       const { bus, config, log } = deps;
       const metrics = notifierMetrics(deps.registry);

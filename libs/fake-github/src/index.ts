@@ -1,0 +1,12 @@
+export { startFakeGitHub } from "./server.ts";
+export type { FakeGitHub, FakeGitHubOptions } from "./server.ts";
+export { HttpError } from "./route.ts";
+export type { AppIdentity } from "./route.ts";
+export { FakeGitHubState } from "./state-pulls.ts";
+export { IssueState } from "./state.ts";
+export type { Happening } from "./state.ts";
+export type { Exchange, Fault, Principal } from "./http.ts";
+export type { Repo, Issue, Comment, Review, CheckRun, CommitStatus, User } from "./model.ts";
+export { WebhookSender, sign } from "./webhooks.ts";
+export type { Delivery } from "./webhooks.ts";
+export { show as showFile, branches as gitBranches } from "./git-remote.ts";

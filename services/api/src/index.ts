@@ -1,0 +1,10 @@
+export { apiService } from "./service.ts";
+export type { ApiServiceOptions } from "./service.ts";
+export { createApiApp } from "./app.ts";
+export type { ApiAppOptions } from "./app.ts";
+export { decideAccess, parseTokens, authenticate, isLoopback } from "./access.ts";
+export type { Access, ApiToken } from "./access.ts";
+export { openApiDocument } from "./openapi.ts";
+export { startSeriesSampler } from "./series.ts";
+export type { SeriesSampler, SeriesOptions } from "./series.ts";
+export { ApiError } from "./errors.ts";
