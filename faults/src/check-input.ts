@@ -13,6 +13,14 @@ export interface SubmittedTask {
   expect: "succeed" | "dead";
   /** Who produced it: the harness's client, the scheduler, the poller. */
   via: string;
+  /** Its result is also a pull request (the poller's GitHub tasks). */
+  expectPull?: boolean;
+}
+
+/** An issue opened for the poller, and the tasks it made of it (exactly one is right). */
+export interface Trigger {
+  issue: number;
+  tasks: string[];
 }
 
 /** One run of the agent, from the execution log (`start`/`end` lines). */
@@ -34,7 +42,7 @@ export interface Push {
   taskId: string;
   /** Wall-clock ms when the origin accepted it. */
   at: number;
-  /** Fences of the effect lines this push added to the branch. */
+  /** The lease fence of the agent run whose work this push carries (`runs/<id>`). */
   fences: number[];
 }
 
@@ -74,6 +82,10 @@ export interface CheckInput {
   /** Distinct `succeeded` state events per task id in EVENTS. */
   completions: Record<string, number>;
   dlq: DlqEntry[];
+  /** Pull requests opened per task id, and status comments per task id (GitHub tasks). */
+  pulls?: Record<string, number>;
+  comments?: Record<string, number>;
+  triggers?: Trigger[];
   /** Times (ms) at which executors were killed: an agent without an `end` died by then. */
   crashes: number[];
   /** The longest an agent may run; bounds an execution whose end is unknown. */

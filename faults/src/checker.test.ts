@@ -149,6 +149,28 @@ describe("check", () => {
     expect(kinds).toContain("untraceable-write");
   });
 
+  it("holds a GitHub task to one pull request and one status comment, and an issue to one task", () => {
+    const h = history();
+    h.submitted[0] = { ...h.submitted[0]!, via: "poller", expectPull: true };
+    h.pulls = { t1: 1 };
+    h.comments = { t1: 1 };
+    h.triggers = [{ issue: 1, tasks: ["t1"] }];
+    expect(check(h).failures).toEqual([]);
+    h.pulls = { t1: 2 };
+    expect(check(h).tasks.find((t) => t.id === "t1")?.class).toBe("duplicated");
+    h.pulls = {};
+    expect(check(h).tasks.find((t) => t.id === "t1")?.why).toBe("delivered; no pull request");
+    h.pulls = { t1: 1 };
+    h.triggers = [
+      { issue: 1, tasks: ["t1"] },
+      { issue: 2, tasks: [] },
+      { issue: 3, tasks: ["t2", "t3"] },
+    ];
+    const r = check(h);
+    expect(r.tasks.find((t) => t.id === "issue#2")?.class).toBe("lost");
+    expect(r.tasks.find((t) => t.id === "issue#3")?.class).toBe("duplicated");
+  });
+
   it("fails a dead letter without a reason, a malformed message that vanished, and unknown tasks", () => {
     const h = history();
     h.dlq[0] = { ...h.dlq[0]!, reason: "" };

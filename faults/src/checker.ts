@@ -76,10 +76,12 @@ function classify(
   }
   const effects = index.effects.get(t.id) ?? 0;
   const completions = input.completions[t.id] ?? 0;
-  if (effects > 1 || completions > 1) {
+  const pulls = input.pulls?.[t.id] ?? 0;
+  const comments = input.comments?.[t.id] ?? 0;
+  if (effects > 1 || completions > 1 || pulls > 1 || comments > 1) {
     return {
       class: "duplicated",
-      why: `${effects} deliveries on its branch, ${completions} completion events`,
+      why: `${effects} deliveries on its branch, ${completions} completion events, ${pulls} pull requests, ${comments} status comments`,
     };
   }
   if (rec === undefined) {
@@ -90,6 +92,8 @@ function classify(
   if (rec.state === "succeeded") {
     if (effects === 0) return { class: "lost", why: "recorded as succeeded; nothing delivered" };
     if (completions === 0) return { class: "lost", why: "delivered; no completion event" };
+    if (t.expectPull === true && pulls === 0)
+      return { class: "lost", why: "delivered; no pull request" };
     return { class: "completed-once" };
   }
   if (TERMINAL.has(rec.state)) {
@@ -136,6 +140,18 @@ export function check(input: CheckInput): CheckResult {
     executions: index.runs.get(t.id)?.length ?? 0,
     ...classify(t, input, index),
   }));
+  // An issue is a trigger: it must have become exactly one task.
+  for (const tr of input.triggers ?? []) {
+    if (tr.tasks.length === 1) continue;
+    tasks.push({
+      id: `issue#${tr.issue}`,
+      via: "poller",
+      executions: 0,
+      ...(tr.tasks.length === 0
+        ? { class: "lost" as const, why: "the issue became no task" }
+        : { class: "duplicated" as const, why: `${tr.tasks.length} tasks for one issue` }),
+    });
+  }
   const counts = Object.fromEntries(TASK_CLASSES.map((c) => [c, 0])) as Record<TaskClass, number>;
   for (const t of tasks) counts[t.class]++;
 

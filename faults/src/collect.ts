@@ -11,6 +11,7 @@ import type {
   RecordView,
   SubmittedTask,
 } from "./check-input.ts";
+import type { GitHubWorld } from "./github.ts";
 import { inspectOrigin } from "./repos.ts";
 
 /** Parses the agent's execution log: a `start` line, and an `end` line unless it was killed. */
@@ -52,8 +53,10 @@ export function scheduledTasks(log: string, repo: string): SubmittedTask[] {
   return [...out.values()];
 }
 
-async function allRecords(bus: Bus): Promise<Map<string, RecordView & { source: string }>> {
-  const out = new Map<string, RecordView & { source: string }>();
+type Seen = RecordView & { source: string; issue?: string | undefined };
+
+async function allRecords(bus: Bus): Promise<Map<string, Seen>> {
+  const out = new Map<string, Seen>();
   const ids = await bus.tasks.ids();
   for (let i = 0; i < ids.length; i += 64) {
     await Promise.all(
@@ -67,6 +70,7 @@ async function allRecords(bus: Bus): Promise<Map<string, RecordView & { source: 
           attempts: r.attempts,
           reason: r.reason,
           source: r.task.source.kind,
+          issue: r.task.source.attributes["number"],
         });
       }),
     );
@@ -122,6 +126,7 @@ async function queuedTaskIds(bus: Bus): Promise<string[]> {
 export interface Collected {
   input: CheckInput;
   scheduled: number;
+  polled: number;
 }
 
 /** Gathers everything the checker reads, once the run has settled. */
@@ -135,6 +140,7 @@ export async function collect(o: {
   agentLog: string;
   crashes: number[];
   maxAgentMs: number;
+  github?: GitHubWorld | undefined;
 }): Promise<Collected> {
   const records = await allRecords(o.bus);
   const scheduled = new Map(scheduledTasks(o.schedulerLog, o.scheduleRepo).map((t) => [t.id, t]));
@@ -167,17 +173,38 @@ export async function collect(o: {
     reason: m.header(DlqHeaders.reason),
     body: Buffer.from(m.data).toString("latin1"),
   }));
+  // The poller's tasks: every record from GitHub, each also due a pull request.
+  const fromGitHub = [...records.values()].filter((r) => r.source === "github");
+  const polled: SubmittedTask[] = o.github
+    ? fromGitHub.map((r) => ({
+        id: r.id,
+        repo: o.github?.origin ?? "",
+        expect: "succeed" as const,
+        via: "poller",
+        expectPull: true,
+      }))
+    : [];
+  const branchPulls = o.github?.pullsByBranch() ?? new Map<string, number>();
+  const pulls = Object.fromEntries(
+    fromGitHub.map((r) => [r.id, branchPulls.get(`nightshift/${r.id}`) ?? 0]),
+  );
+  const comments = Object.fromEntries(o.github?.statusComments() ?? []);
+  const triggers = (o.github?.issues ?? []).map((n) => ({
+    issue: n,
+    tasks: fromGitHub.filter((r) => r.issue === String(n)).map((r) => r.id),
+  }));
   const pushes: Push[] = [];
   const delivered: Delivered[] = [];
-  for (const origin of o.origins) {
+  for (const origin of [...o.origins, ...(o.github ? [o.github.origin] : [])]) {
     const seen = await inspectOrigin(origin);
     pushes.push(...seen.pushes);
     delivered.push(...seen.delivered);
   }
   return {
     scheduled: scheduled.size,
+    polled: polled.length,
     input: {
-      submitted: [...o.submitted, ...scheduled.values()],
+      submitted: [...o.submitted, ...scheduled.values(), ...polled],
       malformed: o.malformed,
       records: [...records.values()],
       queued: queued.filter(Boolean),
@@ -188,6 +215,7 @@ export async function collect(o: {
       dlq,
       crashes: o.crashes,
       maxAgentMs: o.maxAgentMs,
+      ...(o.github ? { pulls, comments, triggers } : {}),
     },
   };
 }

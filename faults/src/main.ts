@@ -1,7 +1,7 @@
 // `npm run test:faults [-- --profile quick|full] [--seed N] [--keep]`: the fault-injection
 // suite. Starts the topology, runs work through injected faults, checks what became of
 // every task, prints the report and exits 1 unless the checker passed.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -23,6 +23,8 @@ if (!profile) {
 }
 const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 1_000_000;
 const dir = mkdtempSync(join(tmpdir(), "ns-faults-"));
+// Agents run as their own users: they must be able to reach their workspaces in here.
+chmodSync(dir, 0o755);
 const say = (line: string): void => void process.stderr.write(`[faults] ${line}\n`);
 say(`profile ${profile.name}, seed ${seed}, working in ${dir}`);
 

@@ -37,6 +37,8 @@ export interface Profile {
   refused: number;
   /** Submissions are spread over this many seconds; faults happen in the same window. */
   windowSec: number;
+  /** Issues opened on the fake GitHub over the window; the poller makes each a task. */
+  issues: number;
   /** Times during the window when a burst of tasks goes to one repository. */
   bursts: number;
   burstSize: number;
@@ -55,6 +57,7 @@ export const FULL: Profile = {
   name: "full",
   tasks: 360,
   refused: 8,
+  issues: 24,
   windowSec: 150,
   bursts: 4,
   burstSize: 12,
@@ -86,6 +89,7 @@ export const QUICK: Profile = {
   name: "quick",
   tasks: 100,
   refused: 3,
+  issues: 8,
   windowSec: 60,
   bursts: 1,
   burstSize: 10,

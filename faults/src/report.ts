@@ -7,9 +7,9 @@ export function formatReport(o: RunOutcome): string {
   const total = r.tasks.length;
   const lines = [
     `nightshift fault suite, profile ${o.profile.name}, seed ${o.seed}`,
-    `nats-server ${o.natsVersion} ×3 (R3, sync_interval: always), ${o.profile.executors} executor processes × ${o.profile.slots} slots, 1 scheduler, ${o.profile.repos} repositories + 1 for schedules, Node ${process.versions.node}`,
+    `nats-server ${o.natsVersion} ×3 (R3, sync_interval: always), ${o.profile.executors} executor processes × ${o.profile.slots} slots, 1 scheduler, 1 poller on a fake GitHub, ${o.profile.repos} repositories + 1 for schedules + 1 on GitHub, Node ${process.versions.node}`,
     "",
-    `tasks: ${total} (${o.submitted.client} from the client, ${o.submitted.scheduler} fired by the scheduler, ${o.submitted.refused} that must be refused)`,
+    `tasks: ${total} (${o.submitted.client} from the client, ${o.submitted.scheduler} fired by the scheduler, ${o.submitted.poller} made by the poller from ${o.submitted.issues} issues on the fake GitHub, ${o.submitted.refused} that must be refused)`,
     `producer retries (publish failed or timed out, repeated with the same id): ${o.workload.retries}`,
     `duplicates: ${o.workload.duplicatesSameId} re-submissions with the same id, ${o.workload.duplicatesNewMsgId} re-publications with a new Nats-Msg-Id; malformed messages: ${o.workload.malformed}`,
     "",

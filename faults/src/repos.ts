@@ -35,6 +35,12 @@ export async function makeOrigin(root: string, name: string): Promise<string> {
   await git(seed, "add", "-A");
   await git(seed, "commit", "--quiet", "-m", "initial");
   await git(seed, "push", "--quiet", origin, "main");
+  await installPushLog(origin);
+  return origin;
+}
+
+/** Installs the post-receive hook that logs every ref update of `origin` with its time. */
+export async function installPushLog(origin: string): Promise<void> {
   const hook = join(origin, "hooks", "post-receive");
   await mkdir(join(origin, "hooks"), { recursive: true });
   await writeFile(
@@ -47,7 +53,6 @@ export async function makeOrigin(root: string, name: string): Promise<string> {
     ].join("\n"),
   );
   await chmod(hook, 0o755);
-  return origin;
 }
 
 /** Reads many `<rev>:<path>` blobs at once; a missing one reads as "". */
@@ -91,8 +96,9 @@ function fencesOf(lines: readonly string[]): number[] {
 }
 
 /**
- * What reached one origin: every push to a task branch (when it landed, the fences of the
- * effect lines it added) and, per task branch, how many times its effect is there.
+ * What reached one origin: every push to a task branch (when it landed, and the lease
+ * fence of the agent run whose work it carries) and, per task branch, how many times its
+ * effect is there.
  */
 export async function inspectOrigin(
   origin: string,
@@ -107,16 +113,19 @@ export async function inspectOrigin(
     })
     .filter((u) => u.ref.startsWith("refs/heads/nightshift/"));
   const idOf = (ref: string): string => ref.slice("refs/heads/nightshift/".length);
-  const specs = updates.flatMap((u) => [
-    ZERO.test(u.old) ? "0000:none" : `${u.old}:effects/${idOf(u.ref)}`,
-    ZERO.test(u.next) ? "0000:none" : `${u.next}:effects/${idOf(u.ref)}`,
-  ]);
+  // The run a push carries is named by `runs/<id>`, which every agent run rewrites.
+  const specs = updates.map((u) =>
+    ZERO.test(u.next) ? "0000:none" : `${u.next}:runs/${idOf(u.ref)}`,
+  );
   const blobs = await readBlobs(origin, specs);
   const pushes: Push[] = updates.map((u, i) => {
     const id = idOf(u.ref);
-    const before = new Set(effectLines(blobs[2 * i] ?? "", id));
-    const added = effectLines(blobs[2 * i + 1] ?? "", id).filter((l) => !before.has(l));
-    return { repo: origin, taskId: id, at: u.at, fences: fencesOf(added) };
+    return {
+      repo: origin,
+      taskId: id,
+      at: u.at,
+      fences: fencesOf(effectLines(blobs[i] ?? "", id)),
+    };
   });
   const branches = (
     await git(origin, "for-each-ref", "--format=%(refname:strip=3)", "refs/heads/nightshift")

@@ -19,7 +19,7 @@ export interface RunOutcome {
   natsVersion: string;
   faults: FaultRecord[];
   result: CheckResult;
-  submitted: { client: number; scheduler: number; refused: number };
+  submitted: { client: number; scheduler: number; poller: number; issues: number; refused: number };
   workload: WorkloadStats;
   executions: number;
   pushes: number;
@@ -57,6 +57,12 @@ async function submitAll(p: Profile, topo: Topology, w: Workload, seed: number):
       run: () => {
         for (let i = 0; i < p.burstSize; i++) w.submit(r, rng.between(0.05, 0.2));
       },
+    });
+  }
+  for (let i = 0; i < p.issues; i++) {
+    events.push({
+      at: ((i + 0.25) / p.issues) * p.windowSec * 1000,
+      run: () => topo.github?.openIssue(),
     });
   }
   for (let i = 0; i < p.refused; i++) {
@@ -142,6 +148,7 @@ export async function runFaults(
   let diagnosis: string | undefined;
   let input;
   let scheduled = 0;
+  let polled = 0;
   try {
     await Promise.all([submitting, injecting]);
     const windowEnd = Date.now();
@@ -167,14 +174,20 @@ export async function runFaults(
       agentLog: topo.agentLog,
       crashes,
       maxAgentMs: MAX_AGENT_MS,
+      github: topo.github,
     });
     input = collected.input;
     scheduled = collected.scheduled;
+    polled = collected.polled;
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   }
   const executorLogs = topo.executors.map((e) => e.log()).join("\n");
-  const unexpectedExits = [...topo.executors, topo.scheduler].flatMap((s) =>
+  const unexpectedExits = [
+    ...topo.executors,
+    topo.scheduler,
+    ...(topo.poller ? [topo.poller] : []),
+  ].flatMap((s) =>
     s.exits.filter((e) => !e.expected).map((e) => `${s.name} (${e.signal ?? `code ${e.code}`})`),
   );
   await topo.close();
@@ -206,6 +219,8 @@ export async function runFaults(
     submitted: {
       client: workload.submitted.filter((t) => t.expect === "succeed").length,
       scheduler: scheduled,
+      poller: polled,
+      issues: topo.github?.issues.length ?? 0,
       refused: workload.submitted.filter((t) => t.expect === "dead").length,
     },
     workload: workload.stats,

@@ -5,13 +5,16 @@ import { fileURLToPath } from "node:url";
 import { parseConfig } from "@nightshift/config";
 import { connectNats, openBus, provision, type Bus } from "@nightshift/messaging";
 import { findNatsServer, startNatsCluster, type NatsCluster } from "@nightshift/natsd";
+import { GH_REPO, startGitHub, type GitHubWorld } from "./github.ts";
 import type { Profile } from "./profile.ts";
+import { startExecutionLog } from "./execution-log.ts";
 import { makeOrigin } from "./repos.ts";
 import { serviceProcess, type ServiceProcess } from "./service-process.ts";
 import { AGENT_BACKEND } from "./workload.ts";
 
 const CLI = fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url));
 const AGENT = fileURLToPath(new URL("../agent/agent.sh", import.meta.url));
+const AGENT_DIR = fileURLToPath(new URL("../agent", import.meta.url));
 
 /** Timings of the suite's services: short, so faults play out in seconds. */
 export const NATS_TIMINGS = { ackWait: 4_000, heartbeat: 1_000, leaseTtl: 3_000 } as const;
@@ -27,6 +30,9 @@ export interface Topology {
   scheduleRepo: string;
   executors: ServiceProcess[];
   scheduler: ServiceProcess;
+  /** The fake GitHub and the poller watching it (when the profile opens issues). */
+  github: GitHubWorld | undefined;
+  poller: ServiceProcess | undefined;
   /** The agent's execution log. */
   agentLog: string;
   close(): Promise<void>;
@@ -37,7 +43,7 @@ export interface Topology {
 function serviceConfig(
   profile: Profile,
   dir: string,
-  agentLog: string,
+  logPort: number,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {
@@ -64,10 +70,12 @@ function serviceConfig(
     backends: {
       [AGENT_BACKEND]: {
         type: "command",
-        argv: ["sh", AGENT, "{taskId}", "{prompt}"],
-        env: { FAULTS_LOG: agentLog },
+        argv: ["bash", AGENT, "{taskId}", "{prompt}"],
+        env: { FAULTS_LOG_PORT: String(logPort) },
       },
     },
+    // The default sandbox (bubblewrap where it works); the agent's script is outside /usr.
+    sandbox: { readOnly: [AGENT_DIR] },
     ...extra,
   };
 }
@@ -93,7 +101,8 @@ export async function startTopology(
   onCluster(cluster);
   const agentLog = join(dir, "agent.log");
   writeFileSync(agentLog, "");
-  const base = serviceConfig(profile, dir, agentLog);
+  const executionLog = await startExecutionLog(agentLog);
+  const base = serviceConfig(profile, dir, executionLog.port);
   const { config } = parseConfig(base, {});
   const nc = await connectNats({ servers: cluster.url, name: "faults-harness" });
   // A fresh cluster may still be placing its first R3 assets: provisioning is retried.
@@ -114,13 +123,25 @@ export async function startTopology(
   for (let i = 0; i < profile.repos; i++) repos.push(await makeOrigin(repoDir, `repo-${i}`));
   const scheduleRepo = await makeOrigin(repoDir, "scheduled");
 
+  const github = profile.issues > 0 ? await startGitHub() : undefined;
+  const githubConfig = github
+    ? {
+        github: {
+          apiUrl: github.gh.url,
+          writeSpacing: 0,
+          contentSpacing: 0,
+          maxRateLimitWait: "2s",
+        },
+      }
+    : {};
+  const githubEnv = github ? { GITHUB_TOKEN: github.token } : {};
   const service = (name: string, kind: string, cfg: Record<string, unknown>): ServiceProcess => {
     const file = join(dir, `${name}.json`);
     writeFileSync(file, JSON.stringify(cfg, null, 2));
     return serviceProcess({
       name,
       argv: [CLI, "--config", file, "service", kind],
-      env: { ...process.env, NATS_URL: cluster.url, LOG_LEVEL: "info" },
+      env: { ...process.env, NATS_URL: cluster.url, LOG_LEVEL: "info", ...githubEnv },
       logFile: join(dir, `${name}.log`),
       ready: /"msg":"ready"/,
       readyTimeoutMs: 60_000,
@@ -129,14 +150,16 @@ export async function startTopology(
     });
   };
   const executors = Array.from({ length: profile.executors }, (_, i) =>
-    service(`executor-${i + 1}`, "executor", {
-      ...serviceConfig(profile, join(dir, `executor-${i + 1}`), agentLog),
-    }),
+    service(
+      `executor-${i + 1}`,
+      "executor",
+      serviceConfig(profile, join(dir, `executor-${i + 1}`), executionLog.port, githubConfig),
+    ),
   );
   const scheduler = service(
     "scheduler",
     "scheduler",
-    serviceConfig(profile, join(dir, "scheduler"), agentLog, {
+    serviceConfig(profile, join(dir, "scheduler"), executionLog.port, {
       schedules: {
         tick: {
           cron: "*/2 * * * * *",
@@ -147,12 +170,30 @@ export async function startTopology(
       },
     }),
   );
+  const poller = github
+    ? service(
+        "poller",
+        "poller",
+        serviceConfig(profile, join(dir, "poller"), executionLog.port, {
+          ...githubConfig,
+          poller: {
+            interval: "500ms",
+            webhookInterval: "10m",
+            cooldown: "1s",
+            maxAttempts: 20,
+            backend: AGENT_BACKEND,
+            github: { repos: [{ repo: GH_REPO }] },
+          },
+        }),
+      )
+    : undefined;
+  const services = [...executors, scheduler, ...(poller ? [poller] : [])];
   const killNow = (): void => {
-    for (const s of [...executors, scheduler]) s.signal("SIGKILL");
+    for (const s of services) s.signal("SIGKILL");
     for (const n of cluster.nodes) n.signal("SIGKILL");
   };
   try {
-    await Promise.all([...executors.map((e) => e.start()), scheduler.start()]);
+    await Promise.all(services.map((s) => s.start()));
   } catch (err) {
     killNow();
     throw err;
@@ -167,11 +208,15 @@ export async function startTopology(
     scheduleRepo,
     executors,
     scheduler,
+    github,
+    poller,
     agentLog,
     async close() {
-      await Promise.all([...executors, scheduler].map((s) => s.stop(10_000)));
+      await Promise.all(services.map((s) => s.stop(10_000)));
       await nc.close();
       await cluster.stop();
+      await github?.stop();
+      await executionLog.close();
     },
     killNow,
   };
