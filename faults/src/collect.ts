@@ -20,7 +20,8 @@ export function parseExecutions(text: string): Execution[] {
   for (const line of text.split("\n")) {
     const [what, taskId, attempt, fence, pid, at] = line.split(" ");
     if ((what !== "start" && what !== "end") || taskId === undefined) continue;
-    const key = `${taskId} ${pid}`;
+    // One run per attempt and fence (pids repeat: every sandbox has its own PID namespace).
+    const key = `${taskId} ${attempt} ${fence}`;
     if (what === "start") {
       runs.set(key, {
         taskId,
