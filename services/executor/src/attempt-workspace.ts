@@ -10,7 +10,9 @@ export type Delivery =
   /** Not pushed, and never will be as it is: the commits hold credentials. */
   | { kind: "refused"; reason: string; detail: string; facts: GitFacts }
   /** Git failed (network, origin refused): worth another attempt. */
-  | { kind: "failed"; detail: string };
+  | { kind: "failed"; detail: string }
+  /** Not pushed: `beforePush` found the repository lease gone (LEASE_LOST). */
+  | { kind: "lease-lost"; detail: string };
 
 /**
  * Settles an attempt's workspace (commit leftovers, drop never-pushed paths) and pushes
@@ -21,6 +23,7 @@ export async function deliverWork(
   ws: Workspace,
   message: string,
   secrets: readonly KnownSecret[],
+  beforePush?: () => Promise<void>,
 ): Promise<Delivery> {
   if (!ws.repo) return { kind: "delivered", pushed: false };
   let facts: GitFacts;
@@ -31,10 +34,11 @@ export async function deliverWork(
   }
   if (facts.noop) return { kind: "delivered", facts, pushed: false, commit: facts.head };
   try {
-    const pushed = await workspaces.push(ws, facts, secrets);
+    const pushed = await workspaces.push(ws, facts, secrets, beforePush ? { beforePush } : {});
     return { kind: "delivered", facts, pushed: pushed.pushed, commit: pushed.commit };
   } catch (err) {
     const e = coerceError(err);
+    if (isNightshiftError(e, "LEASE_LOST")) return { kind: "lease-lost", detail: e.message };
     if (isNightshiftError(e, "PERMANENT"))
       return { kind: "refused", reason: (e as PermanentError).reason, detail: e.message, facts };
     return { kind: "failed", detail: e.message };

@@ -1,3 +1,4 @@
+import type { NightshiftConfig } from "@nightshift/config";
 import type { Lease } from "@nightshift/messaging";
 
 export interface ConfirmLeaseOptions {
@@ -25,4 +26,22 @@ export async function confirmLease(lease: Lease, opts: ConfirmLeaseOptions): Pro
       await new Promise((resolve) => setTimeout(resolve, opts.intervalMs));
     }
   }
+}
+
+/**
+ * Whether an attempt still holds its lease: not if its heartbeat already found it lost,
+ * otherwise as NATS answers a renewal within one lease TTL.
+ */
+export function stillHeld(
+  lease: Lease,
+  stop: AbortSignal,
+  config: NightshiftConfig,
+  force: AbortSignal,
+): Promise<boolean> {
+  if (stop.aborted && stop.reason === "lease-lost") return Promise.resolve(false);
+  return confirmLease(lease, {
+    timeoutMs: config.nats.leaseTtl,
+    intervalMs: Math.min(500, config.nats.heartbeat),
+    signal: force,
+  });
 }

@@ -1,6 +1,11 @@
 import type { AgentBackend, AgentRunResult } from "@nightshift/agents";
 import { isTerminal, type Task, type TaskRecord, type TaskResult } from "@nightshift/contracts";
-import { coerceError, isNightshiftError, type PermanentError } from "@nightshift/errors";
+import {
+  coerceError,
+  isNightshiftError,
+  NightshiftError,
+  type PermanentError,
+} from "@nightshift/errors";
 import {
   abandon,
   ack,
@@ -16,7 +21,7 @@ import type { Logger } from "@nightshift/runtime";
 import type { Workspace } from "@nightshift/workspace";
 import { openAgentPlace, removeTaskHome, type AgentPlace } from "./agent-sandbox.ts";
 import { attemptEnv } from "./agent-env.ts";
-import { confirmLease } from "./confirm-lease.ts";
+import { stillHeld } from "./confirm-lease.ts";
 import type { ExecutorContext } from "./context.ts";
 import {
   cleanUpWorkspace,
@@ -139,7 +144,7 @@ async function runOnce(a: AttemptInput): Promise<Outcome> {
     if (ws.branch) events.emit({ type: "log", level: "info", message: describeWorkspace(ws) });
     // The lease was taken before the workspace (a clone can take long, the executor may
     // have been paused meanwhile): the agent starts only under a lease that still holds.
-    if (lease && !(await stillHeld(lease, stop.signal, a))) {
+    if (lease && !(await stillHeld(lease, stop.signal, a.ctx.config, a.force))) {
       log.warn({ fence: lease.acquiredFence }, "lease lost before the agent started");
       return abandon("lease lost before the agent started");
     }
@@ -210,11 +215,6 @@ async function runOnce(a: AttemptInput): Promise<Outcome> {
     quota.stop();
     const why = stop.signal.aborted ? (stop.signal.reason as StopReason) : undefined;
     if (why === "lease-lost") return abandon("lease lost");
-    // The push is the write the world sees: only the lease's current holder may make it.
-    if (lease && !(await stillHeld(lease, stop.signal, a))) {
-      log.warn({ fence: lease.acquiredFence }, "lease lost before the push: not pushing");
-      return abandon("lease lost before the push");
-    }
 
     // Over its disk quota the work is suspect (it is what filled the disk): nothing is pushed.
     const delivery: Delivery =
@@ -225,7 +225,17 @@ async function runOnce(a: AttemptInput): Promise<Outcome> {
             ws,
             `nightshift: ${firstLine(task.prompt)}\n\nTask: ${task.id}\nAttempt: ${attempt}`,
             ctx.secrets,
+            // The push is the write the world sees: only the lease's holder may make it,
+            // checked last before git runs (a push that has started finishes on its own).
+            async () => {
+              if (lease && !(await stillHeld(lease, stop.signal, a.ctx.config, a.force)))
+                throw new NightshiftError("LEASE_LOST", "repository lease lost before the push");
+            },
           );
+    if (delivery.kind === "lease-lost") {
+      log.warn({ fence: lease?.acquiredFence }, "lease lost before the push: not pushing");
+      return abandon("lease lost before the push");
+    }
     if (delivery.kind === "failed")
       return await retryLater(a, record, events, "push-failed", delivery.detail);
     for (const warning of delivery.facts?.warnings ?? [])
@@ -373,16 +383,6 @@ async function runOnce(a: AttemptInput): Promise<Outcome> {
       .flush()
       .catch((err: unknown) => log.warn({ err }, "some task events were not published"));
   }
-}
-
-/** Whether this attempt still holds its lease, asked of NATS (see confirmLease). */
-async function stillHeld(lease: Lease, stop: AbortSignal, a: AttemptInput): Promise<boolean> {
-  if (stop.aborted && stop.reason === "lease-lost") return false;
-  return confirmLease(lease, {
-    timeoutMs: a.ctx.config.nats.leaseTtl,
-    intervalMs: Math.min(500, a.ctx.config.nats.heartbeat),
-    signal: a.force,
-  });
 }
 
 function firstLine(text: string): string {
