@@ -21,6 +21,11 @@ export interface Lease {
   /** The revision the lease was first acquired with. */
   readonly acquiredFence: number;
   /**
+   * When (performance.now()) the request behind the current revision was sent: the lease
+   * holds for its TTL from about then, however late the answer arrived.
+   */
+  renewedAt(): number;
+  /**
    * Renews with CAS on the last revision; false when the lease was lost. Calls made while
    * a renewal is in flight share its answer.
    */
@@ -45,6 +50,7 @@ export async function acquireLease(
 ): Promise<Lease | undefined> {
   const body = JSON.stringify(holder);
   let rev: number;
+  let renewedAt = performance.now();
   try {
     rev = await kv.create(key, body);
   } catch (err) {
@@ -58,8 +64,10 @@ export async function acquireLease(
   let renewing: Promise<boolean> | undefined;
   const renewOnce = async (): Promise<boolean> => {
     if (lost) return false;
+    const sent = performance.now();
     try {
       rev = await kv.update(key, body, rev);
+      renewedAt = sent;
       return true;
     } catch (err) {
       if (isWrongLastSequence(err)) {
@@ -73,6 +81,7 @@ export async function acquireLease(
     key,
     acquiredFence: acquired,
     fence: () => rev,
+    renewedAt: () => renewedAt,
     renew() {
       renewing ??= renewOnce().finally(() => {
         renewing = undefined;

@@ -17,15 +17,19 @@ export interface ConfirmLeaseOptions {
  * `timeoutMs`; no answer by then counts as lost, never as held.
  */
 export async function confirmLease(lease: Lease, opts: ConfirmLeaseOptions): Promise<boolean> {
-  const deadline = Date.now() + opts.timeoutMs;
-  for (;;) {
+  const deadline = performance.now() + opts.timeoutMs;
+  while (performance.now() < deadline && opts.signal?.aborted !== true) {
     try {
-      return await lease.renew();
+      if (!(await lease.renew())) return false;
+      // A renewal vouches for the lease from when it was sent. One whose answer came late
+      // (this process was paused meanwhile) is asked again: a CAS that still succeeds
+      // proves nobody took the lease in between.
+      if (performance.now() - lease.renewedAt() < opts.timeoutMs / 2) return true;
     } catch {
-      if (Date.now() + opts.intervalMs > deadline || opts.signal?.aborted === true) return false;
       await new Promise((resolve) => setTimeout(resolve, opts.intervalMs));
     }
   }
+  return false;
 }
 
 /**
