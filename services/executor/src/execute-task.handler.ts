@@ -14,6 +14,7 @@ import {
   type MessageContext,
   type Outcome,
 } from "@nightshift/messaging";
+import { busyDelay } from "./busy-delay.ts";
 import type { ExecutorContext } from "./context.ts";
 import { runAttempt } from "./run-attempt.ts";
 
@@ -144,13 +145,14 @@ export function createTaskHandler(
       });
       if (!lease) {
         ctx.metrics.leaseBusy.inc();
+        const wait = busyDelay(config.executor.busyDelay);
         // A task that is running holds on to that state: this is a second delivery (a
         // redelivery or a re-published duplicate) while an attempt, or its lease, lives.
         if (
           record.state === "queued" ||
           (record.state === "waiting" && record.waitReason !== "repo-busy")
         ) {
-          const until = new Date(Date.now() + config.executor.busyDelay).toISOString();
+          const until = new Date(Date.now() + wait).toISOString();
           await bus.tasks.update(task.id, (r) =>
             r.state === "queued" || r.state === "waiting"
               ? applyTransition(r, "waiting", {
@@ -168,7 +170,7 @@ export function createTaskHandler(
           });
           await pre.flush().catch(() => undefined);
         }
-        return retry("repo-busy", config.executor.busyDelay);
+        return retry("repo-busy", wait);
       }
     }
 
