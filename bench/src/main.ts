@@ -22,7 +22,7 @@ import { idleRss, notifierUnderLoad, schedulerUnderLoad } from "./services.ts";
 const { values } = parseArgs({ options: { write: { type: "string" } } });
 const SAMPLES = Number(process.env["BENCH_SAMPLES"] ?? 200);
 const BURST = Number(process.env["BENCH_BURST"] ?? 1000);
-const CONTENTION_BURST = Number(process.env["BENCH_CONTENTION_BURST"] ?? 200);
+const CONTENTION_BURST = Number(process.env["BENCH_CONTENTION_BURST"] ?? 100);
 const SLOTS = [1, 8, 32];
 const say = (m: string): void => void process.stderr.write(`[bench] ${m}\n`);
 
