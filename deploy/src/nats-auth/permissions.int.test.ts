@@ -200,10 +200,10 @@ describe.each(Object.entries(SERVICE_POLICIES))("NATS user %s", (user, policy: U
 });
 
 describe("the examples the deployment promises", () => {
-  it("refuses the notifier publishing a task and the email gateway reading a lease", async () => {
+  it("refuses the notifier publishing a task and the email gateway reading the budgets", async () => {
     const notifier = jetstream(await connect("notifier"));
     expect(await attempt(() => notifier.publish(Subjects.taskRun("repo"), "{}"))).toBe("refused");
-    const gateway = await new Kvm(jetstream(await connect("email-gateway"))).open(Buckets.leases);
+    const gateway = await new Kvm(jetstream(await connect("email-gateway"))).open(Buckets.budgets);
     expect(await attempt(() => gateway.get("repo.x"))).toBe("refused");
     expect(await attempt(() => gateway.keys())).toBe("refused");
   });

@@ -35,7 +35,7 @@ const producer = {
 
 /**
  * One user per service, named as the service. Anything not granted here is refused by the
- * server. The notifier cannot publish tasks; the email gateway cannot read the leases.
+ * server. The notifier cannot publish tasks; the email gateway cannot touch the budgets.
  */
 export const SERVICE_POLICIES: Record<string, UserPolicy> = {
   scheduler: {
@@ -52,8 +52,9 @@ export const SERVICE_POLICIES: Record<string, UserPolicy> = {
     objects: {},
   },
   poller: {
-    publish: [...producer.publish],
-    consume: [],
+    // dead letters of the write-back consumer (a state event it cannot parse)
+    publish: [...producer.publish, Subjects.dlqTasks("writeback")],
+    consume: [{ stream: Streams.events, consumer: Consumers.pollerWriteback }],
     read: [],
     kv: {
       ...producer.kv,
@@ -65,18 +66,32 @@ export const SERVICE_POLICIES: Record<string, UserPolicy> = {
     objects: {},
   },
   "email-gateway": {
-    publish: [...producer.publish, Subjects.outbox("email")],
+    // Its own dead letters: outbox mail it cannot send, task events it cannot turn into replies.
+    publish: [
+      ...producer.publish,
+      Subjects.outbox("email"),
+      "dlq.outbox.email",
+      "dlq.events.email-replies",
+    ],
     consume: [
       { stream: Streams.outbox, consumer: Consumers.emailOutbox, filter: Subjects.outbox("email") },
+      {
+        stream: Streams.events,
+        consumer: Consumers.emailReplies,
+        filter: Subjects.event("*", "state"),
+      },
     ],
     read: [Streams.events],
     kv: {
       ...producer.kv,
+      // The inbox lease: one replica reads the mailbox.
+      [Buckets.leases]: "write",
       [Buckets.cursors]: "write",
       [Buckets.control]: "write",
       [Buckets.services]: "write",
     },
-    objects: { [ObjectStores.artifacts]: "read" },
+    // Attachments become task inputs.
+    objects: { [ObjectStores.artifacts]: "write" },
   },
   executor: {
     publish: [Subjects.eventsStream, Subjects.dlqAll],

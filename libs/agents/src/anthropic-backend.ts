@@ -12,6 +12,7 @@ import {
 import { AnthropicSession } from "./anthropic-session.ts";
 import { definedEnv, requireCredential, type BackendDeps } from "./backend-deps.ts";
 import type { AgentBackend, AgentRunInput, AgentRunResult, RateLimitSignal } from "./types.ts";
+import { RequestWindow } from "./request-window.ts";
 import { UsageMeter } from "./usage-meter.ts";
 import { WorkspaceFiles } from "./workspace-files.ts";
 
@@ -50,12 +51,31 @@ function withCacheBreakpoints(
 }
 
 /** nightshift's own agent loop on the Messages API; tools run in the sandbox and the workspace. */
+/** Adds a text note to the last user message (the prompt or the latest tool results). */
+function appendUserText(messages: MessageParam[], text: string): void {
+  const last = messages[messages.length - 1];
+  if (last?.role !== "user") {
+    messages.push({ role: "user", content: text });
+    return;
+  }
+  const blocks =
+    typeof last.content === "string"
+      ? [{ type: "text" as const, text: last.content }]
+      : last.content;
+  last.content = [...blocks, { type: "text", text }];
+}
+
 export function anthropicBackend(
   name: string,
   cfg: AnthropicBackendConfig,
   deps: BackendDeps,
 ): AgentBackend {
   const tools = TOOL_SPECS.filter((t) => cfg.tools.includes(t.name)) as unknown as Tool[];
+  // Shared by every task this backend runs in this process.
+  const limiter =
+    cfg.requestsPerMinute !== undefined
+      ? new RequestWindow(cfg.requestsPerMinute, deps.requestWindowMs ?? 60_000)
+      : undefined;
   return {
     name,
     async run(input: AgentRunInput): Promise<AgentRunResult> {
@@ -95,6 +115,7 @@ export function anthropicBackend(
         signal: input.signal,
       };
       session.messages.push({ role: "user", content: input.prompt });
+      input.onSession?.(session.id);
       // The loop runs in the executor; its tools run in the sandbox.
       input.onSpawn?.(process.pid, performance.timeOrigin + performance.now());
 
@@ -102,6 +123,7 @@ export function anthropicBackend(
       let aborted: string | undefined;
       let error: string | undefined;
       let rateLimit: RateLimitSignal | undefined;
+      let wrappedUp = false;
       for (;;) {
         if (input.signal.aborted) {
           aborted = String(input.signal.reason ?? "aborted");
@@ -109,6 +131,21 @@ export function anthropicBackend(
         }
         if (meter.turns >= maxTurns) {
           aborted = "max-turns";
+          break;
+        }
+        if (meter.turns > 0 && input.betweenTurns) await input.betweenTurns(meter.turns);
+        if (input.signal.aborted) {
+          aborted = String(input.signal.reason ?? "aborted");
+          break;
+        }
+        if (input.wrapUp?.aborted === true && !wrappedUp) {
+          wrappedUp = true;
+          appendUserText(session.messages, `[nightshift] ${String(input.wrapUp.reason)}`);
+        }
+        try {
+          await limiter?.take(input.signal);
+        } catch {
+          aborted = String(input.signal.reason ?? "aborted");
           break;
         }
         let reply;

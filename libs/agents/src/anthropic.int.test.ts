@@ -12,7 +12,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((o) => o.close()));
 });
 
-async function setup(cfg: Record<string, unknown> = {}) {
+async function setup(cfg: Record<string, unknown> = {}, requestWindowMs?: number) {
   const server = await startModelServer({ apiKey: "sk-ant-test", cacheMinTokens: 50 });
   const h: Harness = await harness();
   open.push(h, server);
@@ -25,11 +25,24 @@ async function setup(cfg: Record<string, unknown> = {}) {
   const backend = anthropicBackend("api", config, {
     env: { ANTHROPIC_API_KEY: "sk-ant-test" },
     prices: DEFAULT_PRICES,
+    ...(requestWindowMs !== undefined ? { requestWindowMs } : {}),
   });
   return { server, h, backend };
 }
 
 describe("anthropic backend (own loop, scripted Messages API)", () => {
+  it("keeps to requestsPerMinute across the turns of a run", async () => {
+    // a 400 ms "minute" keeps the test short; the window logic is the same
+    const { server, h, backend } = await setup({ requestsPerMinute: 1 }, 400);
+    server.script(reply.tool("list_files", {}), reply.tool("list_files", {}), reply.text("done"));
+    const t0 = Date.now();
+    const r = await backend.run(h.input());
+    expect(r.exitCode).toBe(0);
+    expect(server.modelRequests()).toHaveLength(3);
+    // three requests, one per window: at least two full windows in between
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(780);
+  });
+
   it("runs tools in the workspace and the sandbox, with prompt caching and priced usage", async () => {
     const { server, h, backend } = await setup();
     writeFileSync(join(h.workspace, "app.txt"), "version = 1\n");

@@ -12,6 +12,8 @@ export interface BackendDeps {
   prices: PriceTable;
   /** The clock, for rate-limit reset times. */
   now?: () => number;
+  /** The window of `requestsPerMinute` limits: a minute, shorter in tests. */
+  requestWindowMs?: number;
 }
 
 /** The credential `name` from the executor's environment, or a PermanentError saying it is missing. */

@@ -49,7 +49,12 @@ export function claudeCodeBackend(
           DISABLE_ERROR_REPORTING: "1",
           DISABLE_AUTOUPDATER: "1",
         }),
-        onStdout: (line) => stream.line(line),
+        onStdout: (line) => {
+          const before = stream.sessionId;
+          stream.line(line);
+          if (stream.sessionId !== undefined && stream.sessionId !== before)
+            input.onSession?.(stream.sessionId);
+        },
       });
       const exit = await run.done;
       const aborted =

@@ -81,7 +81,12 @@ export function codexBackend(
         stdin: input.prompt,
         stopSignal: "SIGINT",
         env: definedEnv({ ...input.env, ...cfg.env, OPENAI_API_KEY: apiKey }),
-        onStdout: (line) => stream.line(line),
+        onStdout: (line) => {
+          const before = stream.threadId;
+          stream.line(line);
+          if (stream.threadId !== undefined && stream.threadId !== before)
+            input.onSession?.(stream.threadId);
+        },
       });
       const exit = await holder.run.done;
       const threadId = stream.threadId ?? input.resume?.sessionId;

@@ -27,12 +27,19 @@ function input(prompt: string, signal = new AbortController().signal) {
 
 describe("command backend", () => {
   const registry = new BackendRegistry({
-    shell: { type: "command", argv: ["sh", "-c", "{prompt}"], prompt: "arg", env: {} },
+    shell: {
+      type: "command",
+      argv: ["sh", "-c", "{prompt}"],
+      prompt: "arg",
+      env: {},
+      resultFile: "optional",
+    },
     stdin: {
       type: "command",
       argv: ["sh", "-c", "cat > notes.md; echo task {taskId}"],
       prompt: "stdin",
       env: {},
+      resultFile: "optional",
     },
   });
 
@@ -66,24 +73,27 @@ describe("command backend", () => {
 
   it("builds preset command lines with model and turn arguments only when known", () => {
     const base = input("fix the bug").input;
-    expect(commandArgv({ type: "command", preset: "aider", prompt: "arg", env: {} }, base)).toEqual(
-      [
-        "aider",
-        "--yes-always",
-        "--no-auto-commits",
-        "--no-dirty-commits",
-        "--no-check-update",
-        "--no-show-release-notes",
-        "--no-pretty",
-        "--no-fancy-input",
-        "--analytics-disable",
-        "--message",
-        "fix the bug",
-      ],
-    );
     expect(
       commandArgv(
-        { type: "command", preset: "opencode", prompt: "arg", env: {} },
+        { type: "command", preset: "aider", prompt: "arg", env: {}, resultFile: "optional" },
+        base,
+      ),
+    ).toEqual([
+      "aider",
+      "--yes-always",
+      "--no-auto-commits",
+      "--no-dirty-commits",
+      "--no-check-update",
+      "--no-show-release-notes",
+      "--no-pretty",
+      "--no-fancy-input",
+      "--analytics-disable",
+      "--message",
+      "fix the bug",
+    ]);
+    expect(
+      commandArgv(
+        { type: "command", preset: "opencode", prompt: "arg", env: {}, resultFile: "optional" },
         { ...base, model: "anthropic/claude-sonnet-4-5" },
       ),
     ).toEqual(["opencode", "run", "fix the bug", "--model", "anthropic/claude-sonnet-4-5"]);
@@ -95,6 +105,7 @@ describe("command backend", () => {
           maxTurnsArgv: ["--turns", "{maxTurns}"],
           prompt: "arg",
           env: {},
+          resultFile: "optional",
         },
         { ...base, maxTurns: 7 },
       ),

@@ -31,6 +31,21 @@ export interface AgentRunInput {
   systemPrompt?: string | undefined;
   /** Files the agent creates through in-process tools are given to this user. */
   owner?: { uid: number; gid: number } | undefined;
+  /**
+   * Called as soon as the backend knows its session or thread id, so a crash mid-run can
+   * still be resumed.
+   */
+  onSession?: ((sessionId: string) => void) | undefined;
+  /**
+   * Backends that drive the model loop themselves await this before every model request
+   * after the first (`turns` done so far): supervised checkpoints pause here.
+   */
+  betweenTurns?: ((turns: number) => Promise<void>) | undefined;
+  /**
+   * Aborted when the time limit is near. Backends that can talk to the model mid-run tell
+   * it to wrap up; the reason is the message to pass on.
+   */
+  wrapUp?: AbortSignal | undefined;
 }
 
 /** A provider refused for rate limiting; the task should wait until `resetAt`. */

@@ -1,4 +1,4 @@
-import { isTerminal, Keys, type ApprovalDecision } from "@nightshift/contracts";
+import { ApprovalDecision, isTerminal, Keys } from "@nightshift/contracts";
 import { NightshiftError } from "@nightshift/errors";
 import { eventPublisher, type Bus } from "@nightshift/messaging";
 
@@ -34,4 +34,12 @@ export async function decideApproval(
     message: `${decision === "approve" ? "approved" : "rejected"} by ${by}${message ? `: ${message}` : ""}`,
   });
   return value;
+}
+
+/** The decision currently stored for a task, if any. */
+export async function approvalOf(bus: Bus, id: string): Promise<ApprovalDecision | undefined> {
+  const e = await bus.kv.control.get(Keys.approval(id));
+  if (!e || e.operation !== "PUT") return undefined;
+  const parsed = ApprovalDecision.safeParse(e.json());
+  return parsed.success ? parsed.data : undefined;
 }

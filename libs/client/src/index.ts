@@ -10,7 +10,7 @@ export { submitTask, normaliseRepo } from "./submit.ts";
 export type { SubmitRequest } from "./submit.ts";
 export { cancelTask } from "./cancel.ts";
 export type { CancelResult } from "./cancel.ts";
-export { decideApproval } from "./approval.ts";
+export { decideApproval, approvalOf } from "./approval.ts";
 export { pauseScheduling, resumeScheduling, pauseState } from "./pause.ts";
 export type { PauseScope } from "./pause.ts";
 export { listRecords, queryRecords } from "./records.ts";

@@ -52,6 +52,7 @@ backends:
     type: command
     argv: ["sh", "-c", "cat > AGENT_NOTES.md"]
     prompt: stdin                # the prompt goes to the agent's stdin
+    promptText: built            # nightshift's full prompt (default without a preset: the task's text)
   # Claude Code (npm i -g @anthropic-ai/claude-code); needs ANTHROPIC_API_KEY
   # (or CLAUDE_CODE_OAUTH_TOKEN with credential: CLAUDE_CODE_OAUTH_TOKEN).
   # claude:
@@ -189,6 +190,48 @@ api:
   maxBodyBytes: 262144           # larger request bodies are refused with 413
   sampleInterval: 5s             # queue depth / dispatch latency sampling for the charts
   samples: 720                   # samples kept (one hour at 5s)
+
+# The email gateway: mail To the agent's address becomes a task; the outcome is replied in the
+# same thread. Absent, the gateway does nothing. IMAP_PASSWORD and SMTP_PASSWORD come from the
+# environment.
+# email:
+#   address: agent@example.com       # work arrives To this address; replies go out From it
+#   name: nightshift                 # display name on outgoing mail
+#   aliases: []                      # further addresses that count as the agent's own
+#   imap:
+#     host: imap.example.com
+#     security: tls                  # tls (port 993), starttls (143) or none
+#     user: agent@example.com
+#     reconnectMin: 1s               # backoff after a dropped connection, doubling up to max
+#     reconnectMax: 5m
+#     pollInterval: 1m               # look for mail even when IDLE reported none
+#   smtp:
+#     host: smtp.example.com
+#     security: starttls             # tls (465), starttls (587) or none (25)
+#     user: agent@example.com
+#   folders:
+#     inbox: INBOX
+#     processed: nightshift          # mail that became a task is moved here; unset, flagged in place
+#   allow:
+#     senders: [alice@example.com, example.org]  # who may send work; empty = nobody
+#     recipients: []                 # who mail may go to; empty = the senders list
+#     requireAuth: dkim-or-spf       # none, dkim, spf or dkim-or-spf (Authentication-Results)
+#     authServId: mx.example.com     # trust only Authentication-Results added by this server
+#   filters:
+#     notifications: ["security alert", "verification code"]  # not work (subject or body)
+#   limits:
+#     maxMessageSize: 40MB           # larger mail is not downloaded
+#     maxAttachmentSize: 10MB        # larger attachments are not kept as task inputs
+#     maxAttachments: 10
+#     maxBodyChars: 20000            # the mail's text in the prompt is cut here
+#     repliesPerThread: 10           # a loop stopper
+#     sendPerMinute: 20
+#     sendAttempts: 5                # then the mail is dead-lettered
+#   task:
+#     repo: git@github.com:you/project.git
+#     backend: shell
+#     mode: autonomous               # supervised: waits for "approve" or "reject" by mail
+#     timeout: 1h
 
 # GitHub: GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY for a GitHub App;
 # GITHUB_API_URL for GitHub Enterprise (https://host/api/v3). Remove the "# " to use.

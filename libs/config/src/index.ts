@@ -51,3 +51,6 @@ export { ApiConfig } from "./sections/api.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";
 export { PromptsConfig, PROMPT_PLACEHOLDERS } from "./sections/prompts.ts";
 export { BudgetsConfig } from "./sections/budgets.ts";
+export { SupervisionConfig } from "./sections/supervision.ts";
+export { RepositoriesConfig, RepositoryConfig } from "./sections/repositories.ts";
+export { EmailConfig, MailSecurity, DEFAULT_NOTIFICATION_PATTERNS } from "./sections/email.ts";

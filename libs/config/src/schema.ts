@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ApiConfig } from "./sections/api.ts";
 import { BackendsConfig } from "./sections/backends.ts";
 import { BudgetsConfig } from "./sections/budgets.ts";
+import { EmailConfig } from "./sections/email.ts";
 import { ExecutorConfig } from "./sections/executor.ts";
 import { GitHubConfig } from "./sections/github.ts";
 import { HttpConfig } from "./sections/http.ts";
@@ -13,6 +14,8 @@ import { PollerConfig } from "./sections/poller.ts";
 import { NotifierConfig } from "./sections/notifier.ts";
 import { SchedulesConfig } from "./sections/schedules.ts";
 import { PromptsConfig } from "./sections/prompts.ts";
+import { RepositoriesConfig } from "./sections/repositories.ts";
+import { SupervisionConfig } from "./sections/supervision.ts";
 import { WorkspaceConfig } from "./sections/workspace.ts";
 
 /** The whole of `nightshift.yml`. Unknown keys are errors: a setting either works or does not exist. */
@@ -32,7 +35,11 @@ export const NightshiftConfig = z
     notifier: NotifierConfig.default(NotifierConfig.parse({})),
     prompts: PromptsConfig.default(PromptsConfig.parse({})),
     budgets: BudgetsConfig.default(BudgetsConfig.parse({})),
+    supervision: SupervisionConfig.default(SupervisionConfig.parse({})),
+    repositories: RepositoriesConfig,
     api: ApiConfig.default(ApiConfig.parse({})),
+    /** The email gateway; absent, the gateway does nothing. */
+    email: EmailConfig.optional(),
   })
   .superRefine((c, ctx) => {
     const def = c.executor.defaultBackend;

@@ -28,6 +28,8 @@ export type { TaskInputShape } from "./task.ts";
 export { TaskState, WaitReason, TERMINAL_STATES, isTerminal, canTransition } from "./task-state.ts";
 export {
   TaskRecord,
+  CheckpointName,
+  PendingCheckpoint,
   TaskResult,
   Transition,
   Usage,
@@ -39,6 +41,7 @@ export { TaskEvent, TASK_EVENT_VERSION } from "./task-event.ts";
 export type { TaskEventType, TaskEventBody } from "./task-event.ts";
 export { CancelRequest, ApprovalDecision, PauseFlag, Presence } from "./control.ts";
 export { EmailOutbound } from "./outbox.ts";
+export type { EmailOutboundInput } from "./outbox.ts";
 export { Escalation } from "./escalation.ts";
 export { ScheduleState, ScheduleSkipReason } from "./schedule.ts";
 export { AgentResultFile, TestRun, RESULT_FILE } from "./agent-result.ts";

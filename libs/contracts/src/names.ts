@@ -29,6 +29,8 @@ export const Consumers = {
   executor: "executor",
   notifier: "notifier",
   emailOutbox: "email-outbox",
+  /** The email gateway's view of task state events (replies when an emailed task ends). */
+  emailReplies: "email-replies",
   webhookOutbox: "webhook-outbox",
   /** The poller's follower of task state events (status comments, Linear, task files). */
   pollerWriteback: "poller-writeback",
@@ -63,6 +65,8 @@ export const Keys = {
   scheduleState: (name: string) => `schedule.${name}`,
   scheduleStatesAll: "schedule.>",
   presence: (service: string, instance: string) => `${service}.${instance}`,
+  /** A provider account's rate-limit breaker: open until the provider's reset time. */
+  rateLimit: (account: string) => `ratelimit.${account}`,
 } as const;
 
 /** DLQ headers; the original payload is kept byte for byte as the message body. */

@@ -21,3 +21,5 @@ export const EmailOutbound = z.strictObject({
   createdAt: z.iso.datetime(),
 });
 export type EmailOutbound = z.infer<typeof EmailOutbound>;
+/** An outbound mail as a producer writes it, before defaults are applied. */
+export type EmailOutboundInput = z.input<typeof EmailOutbound>;

@@ -44,6 +44,20 @@ export const Transition = z.strictObject({
 });
 export type Transition = z.infer<typeof Transition>;
 
+/** Where a supervised task stops for a person's decision. */
+export const CheckpointName = z.enum(["before-push", "every-turns", "on-blocker", "on-regression"]);
+export type CheckpointName = z.infer<typeof CheckpointName>;
+
+/** A checkpoint the task is waiting at (state `waiting`, reason `awaiting-approval`). */
+export const PendingCheckpoint = z.strictObject({
+  /** Unique per checkpoint; an approval names it, so an old answer never opens a new one. */
+  id: z.string().min(1),
+  name: CheckpointName,
+  at: z.iso.datetime(),
+  detail: z.string().optional(),
+});
+export type PendingCheckpoint = z.infer<typeof PendingCheckpoint>;
+
 /** The durable view of a task, CAS-updated in the `tasks` bucket under its id. */
 export const TaskRecord = z.strictObject({
   v: z.literal(TASK_RECORD_VERSION),
@@ -58,6 +72,11 @@ export const TaskRecord = z.strictObject({
   /** When a waiting task will be looked at again. */
   waitUntil: z.iso.datetime().optional(),
   attempts: z.number().int().nonnegative(),
+  /**
+   * Attempts that do not count against `executor.maxAttempts`: ones a provider's rate
+   * limit or an executor shutdown cut short through no fault of the task.
+   */
+  freeAttempts: z.number().int().nonnegative().optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   startedAt: z.iso.datetime().optional(),
@@ -71,6 +90,8 @@ export const TaskRecord = z.strictObject({
   transitions: z.array(Transition),
   /** Review-loop progress: the round in progress or last finished. */
   round: z.number().int().nonnegative().optional(),
+  /** The checkpoint a supervised task is waiting at. */
+  checkpoint: PendingCheckpoint.optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecord>;
 

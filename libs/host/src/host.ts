@@ -50,10 +50,14 @@ export function hostServices(
   opts: HostOptions,
 ): Promise<number> {
   let log: Logger | undefined;
+  // Until the config is read, a signal gets the default; then running tasks get the
+  // executor's drain time plus its kill grace and a margin for releasing the rest.
+  let graceMs = 60_000;
   return runMain(
     async (ctx) => {
       const loaded = loadConfig({ path: opts.configPath, env: opts.env });
       const { config, secrets } = loaded;
+      graceMs = config.executor.drainTimeout + config.executor.killGrace + 15_000;
       const root = createLogger({
         level: config.log.level,
         format: config.log.format,
@@ -129,6 +133,6 @@ export function hostServices(
       await Promise.all(running.map((s) => s.done));
       log.info("all services stopped");
     },
-    { graceMs: 60_000, log: () => log, ...(opts.proc ? { proc: opts.proc } : {}) },
+    { graceMs: () => graceMs, log: () => log, ...(opts.proc ? { proc: opts.proc } : {}) },
   );
 }

@@ -20,6 +20,8 @@ export interface InProcessOptions {
   env?: Record<string, string | undefined>;
   /** Log level for the services (default `silent`; `LOG_LEVEL` in the environment wins). */
   logLevel?: string;
+  /** Where the services' logs go, as JSON lines (default: standard error, pretty). */
+  logDestination?: NodeJS.WritableStream;
   instance?: string;
 }
 
@@ -48,7 +50,13 @@ export async function startInProcess(
   const env = opts.env ?? {};
   const { config, secrets } = parseConfig(opts.config ?? {}, { ...env, NATS_URL: opts.natsUrl });
   const level = process.env["LOG_LEVEL"] ?? opts.logLevel ?? "silent";
-  const log = createLogger({ level, format: "pretty", base: { service: "test" }, secrets: [] });
+  const log = createLogger({
+    level,
+    format: opts.logDestination ? "json" : "pretty",
+    base: { service: "test" },
+    secrets: [],
+    ...(opts.logDestination ? { destination: opts.logDestination } : {}),
+  });
   const nc = await connectNats({ servers: opts.natsUrl, name: "nightshift-test" });
   await provision(nc, config.nats);
   const bus = await openBus(nc);
@@ -61,20 +69,29 @@ export async function startInProcess(
   const force = new AbortController();
   const instance = opts.instance ?? instanceId();
   const services: RunningService[] = [];
-  for (const def of defs) {
-    const svc = await def.start({
-      config,
-      secrets,
-      log: log.child({ service: def.name, instance }),
-      bus,
-      registry,
-      http: app,
-      stop: stop.signal,
-      force: force.signal,
-      instance,
-    });
-    services.push(svc);
-    components.push(svc.component);
+  try {
+    for (const def of defs) {
+      const svc = await def.start({
+        config,
+        secrets,
+        log: log.child({ service: def.name, instance }),
+        bus,
+        registry,
+        http: app,
+        stop: stop.signal,
+        force: force.signal,
+        instance,
+      });
+      services.push(svc);
+      components.push(svc.component);
+    }
+  } catch (err) {
+    // A service that fails to start must not leave the others or the connection behind.
+    stop.abort();
+    force.abort();
+    await Promise.all(services.map((s) => s.done));
+    await nc.close();
+    throw err;
   }
   lifecycle.set("running");
   let stopped: Promise<void> | undefined;

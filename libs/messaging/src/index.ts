@@ -17,6 +17,7 @@ export type { StoredRecord, TransitionOptions } from "./task-store.ts";
 export { eventPublisher } from "./events.ts";
 export type { EventPublisher } from "./events.ts";
 export { publishTask } from "./publish-task.ts";
+export { publishEmail } from "./publish-email.ts";
 export type { PublishResult } from "./publish-task.ts";
 export type { JsMsg, JetStreamClient } from "@nats-io/jetstream";
 export type { NatsConnection } from "@nats-io/transport-node";

@@ -15,7 +15,8 @@ export interface MainContext {
 
 export interface RunMainOptions {
   /** After the first signal, how long draining may take before `force` is aborted. */
-  graceMs: number;
+  /** Read when the first signal arrives, so it can come from configuration loaded by `main`. */
+  graceMs: number | (() => number);
   /** Logger for shutdown reports; created by `main` itself, so it may arrive late. */
   log: () => Logger | undefined;
   /** The process to listen on; injectable for tests. */
@@ -32,6 +33,7 @@ export async function runMain(
   opts: RunMainOptions,
 ): Promise<number> {
   const proc = opts.proc ?? process;
+  const grace = (): number => (typeof opts.graceMs === "function" ? opts.graceMs() : opts.graceMs);
   const stop = new AbortController();
   const force = new AbortController();
   const releasers = new Releasers();
@@ -45,15 +47,15 @@ export async function runMain(
       opts
         .log()
         ?.info(
-          { signal: sig, graceMs: opts.graceMs },
+          { signal: sig, graceMs: grace() },
           "shutting down: draining (signal again to force)",
         );
       lifecycle.set("draining");
       stop.abort();
       graceTimer = setTimeout(() => {
-        opts.log()?.warn({ graceMs: opts.graceMs }, "grace time over: forcing shutdown");
+        opts.log()?.warn({ graceMs: grace() }, "grace time over: forcing shutdown");
         force.abort();
-      }, opts.graceMs);
+      }, grace());
       graceTimer.unref();
     } else {
       opts.log()?.warn({ signal: sig }, "second signal: forcing shutdown");

@@ -1,6 +1,3 @@
-/** Author and committer of the commits an agent makes. */
-export const AGENT_IDENTITY = { name: "nightshift agent", email: "nightshift-agent@localhost" };
-
 /** Variables an agent may inherit from the executor's environment. */
 const ALLOWED = ["PATH", "LANG", "LC_ALL", "TZ", "TERM"];
 
@@ -20,11 +17,6 @@ export function agentBaseEnv(
   }
   out["PATH"] ??= "/usr/local/bin:/usr/bin:/bin";
   out["NIGHTSHIFT"] = "1";
-  // Commits the agent makes itself need an identity; its private home has no git config.
-  out["GIT_AUTHOR_NAME"] = AGENT_IDENTITY.name;
-  out["GIT_AUTHOR_EMAIL"] = AGENT_IDENTITY.email;
-  out["GIT_COMMITTER_NAME"] = AGENT_IDENTITY.name;
-  out["GIT_COMMITTER_EMAIL"] = AGENT_IDENTITY.email;
   return out;
 }
 

@@ -124,6 +124,10 @@ describe("executor with real agent CLIs in the bwrap sandbox", () => {
         old_string: "# test",
         new_string: "# test\n\nEdited by claude.",
       }),
+      reply.tool("Write", {
+        file_path: ".nightshift/result.json",
+        content: JSON.stringify({ status: "done", summary: "Edited the README." }),
+      }),
       reply.text("Edited the README."),
     );
     const { task } = await submitTask(svc.bus, {
@@ -141,7 +145,7 @@ describe("executor with real agent CLIs in the bwrap sandbox", () => {
     expect(await repo.show(`nightshift/${task.id}`, "README.md")).toBe(
       "# test\n\nEdited by claude.",
     );
-    expectPriced(rec, 3);
+    expectPriced(rec, 4);
     expect(rec.session).toMatchObject({
       backend: "claude",
       id: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
@@ -150,6 +154,7 @@ describe("executor with real agent CLIs in the bwrap sandbox", () => {
     expect(events.filter((e) => e.type === "tool_call").map((e) => e["name"])).toEqual([
       "Read",
       "Edit",
+      "Write",
     ]);
     expect(
       events.filter((e) => e.type === "tool_result").every((e) => e["isError"] === false),
@@ -161,6 +166,9 @@ describe("executor with real agent CLIs in the bwrap sandbox", () => {
     const repo = await makeTestRepo({ "README.md": "# test\n" });
     model.script(
       reply.tool("exec_command", { cmd: "printf 'made by codex\\n' > CODEX.md" }),
+      reply.tool("exec_command", {
+        cmd: `mkdir -p .nightshift && printf '%s' '${JSON.stringify({ status: "done", summary: "Added CODEX.md." })}' > .nightshift/result.json`,
+      }),
       reply.text("Added CODEX.md."),
     );
     const { task } = await submitTask(svc.bus, {
@@ -172,7 +180,8 @@ describe("executor with real agent CLIs in the bwrap sandbox", () => {
     expect(rec.state, rec.detail).toBe("succeeded");
     expect(rec.result?.pushed).toBe(true);
     expect(await repo.show(`nightshift/${task.id}`, "CODEX.md")).toBe("made by codex");
-    expectPriced(rec, 2);
+    expectPriced(rec, 3);
+    expect(rec.result?.summary).toBe("Added CODEX.md.");
     expect(rec.session?.backend).toBe("codex");
     expect(model.modelRequests().at(-1)?.apiKey).toBe("sk-openai-test");
   });
@@ -185,6 +194,10 @@ describe("executor with real agent CLIs in the bwrap sandbox", () => {
         old_text: "version = 1",
         new_text: "version = 2",
       }),
+      reply.tool("write_file", {
+        path: ".nightshift/result.json",
+        content: JSON.stringify({ status: "done", summary: "Bumped." }),
+      }),
       reply.text("Bumped."),
     );
     const { task } = await submitTask(svc.bus, {
@@ -195,7 +208,7 @@ describe("executor with real agent CLIs in the bwrap sandbox", () => {
     const rec = await finished(task.id);
     expect(rec.state, rec.detail).toBe("succeeded");
     expect(await repo.show(`nightshift/${task.id}`, "app.txt")).toBe("version = 2");
-    expectPriced(rec, 2);
+    expectPriced(rec, 3);
     expect(rec.session?.backend).toBe("api");
   });
 
@@ -209,6 +222,7 @@ describe("executor with real agent CLIs in the bwrap sandbox", () => {
       `(echo x > ${outside} && echo wrote-outside || echo no-write-outside) > probe-write.txt`,
       `(setsid nohup sh -c 'sleep 300 # ${marker}' >/dev/null 2>&1 &)`,
       "id -u > probe-uid.txt",
+      `mkdir -p .nightshift && echo '${JSON.stringify({ status: "done", summary: "Probed." })}' > .nightshift/result.json`,
     ].join("; ");
     model.script(reply.tool("Bash", { command: probe }), reply.text("Probed."));
     const { task } = await submitTask(svc.bus, {
@@ -254,20 +268,39 @@ describe("executor with real agent CLIs in the bwrap sandbox", () => {
     expect(model.clear()).toBe(1);
   });
 
-  it("surfaces a 429 as a rate-limit event with the reset time", async () => {
-    const repo = await makeTestRepo();
-    const resetAt = new Date(Date.now() + 120_000);
-    model.script(reply.rateLimited({ retryAfterSec: 120, resetAt }));
+  it("waits out a 429 (rate-limited until the reset) and then completes without failing", async () => {
+    const repo = await makeTestRepo({ "app.txt": "version = 1\n" });
+    const resetAt = new Date(Date.now() + 2_000);
+    model.script(
+      reply.rateLimited({ retryAfterSec: 2, resetAt }),
+      reply.tool("edit_file", {
+        path: "app.txt",
+        old_text: "version = 1",
+        new_text: "version = 2",
+      }),
+      reply.tool("write_file", {
+        path: ".nightshift/result.json",
+        content: JSON.stringify({ status: "done", summary: "Bumped after the wait." }),
+      }),
+      reply.text("Done."),
+    );
     const { task } = await submitTask(svc.bus, {
-      prompt: "Anything",
+      prompt: "Bump",
       repo: repo.origin,
       backend: "api",
     });
-    await finished(task.id);
-    const events = await eventsOf(task.id);
-    const limited = events.find((e) => e.type === "error" && e["code"] === "rate-limited");
-    expect(limited?.["message"]).toMatch(/rate limited until \S+ \(retry-after\)/);
-    const at = Date.parse(/until (\S+)/.exec(String(limited?.["message"]))![1]!);
-    expect(Math.abs(at - resetAt.getTime())).toBeLessThan(5_000);
+    const waiting = await waitFor(async () => {
+      const r = (await svc.bus.tasks.get(task.id))?.record;
+      return r?.state === "waiting" && r.waitReason === "rate-limited" ? r : undefined;
+    });
+    expect(Math.abs(Date.parse(waiting.waitUntil ?? "") - resetAt.getTime())).toBeLessThan(1_500);
+    const rec = await finished(task.id);
+    expect(rec.state, rec.detail).toBe("succeeded");
+    // the rate-limited attempt does not count against maxAttempts
+    expect(rec.attempts).toBe(2);
+    expect(rec.freeAttempts).toBe(1);
+    const ran = rec.transitions.filter((t) => t.state === "running").map((t) => Date.parse(t.at));
+    expect(ran[1]! - resetAt.getTime()).toBeGreaterThanOrEqual(-250);
+    expect(await repo.show(`nightshift/${task.id}`, "app.txt")).toBe("version = 2");
   });
 });

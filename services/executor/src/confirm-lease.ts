@@ -1,4 +1,3 @@
-import type { NightshiftConfig } from "@nightshift/config";
 import type { Lease } from "@nightshift/messaging";
 
 export interface ConfirmLeaseOptions {
@@ -30,22 +29,4 @@ export async function confirmLease(lease: Lease, opts: ConfirmLeaseOptions): Pro
     }
   }
   return false;
-}
-
-/**
- * Whether an attempt still holds its lease: not if its heartbeat already found it lost,
- * otherwise as NATS answers a renewal within one lease TTL.
- */
-export function stillHeld(
-  lease: Lease,
-  stop: AbortSignal,
-  config: NightshiftConfig,
-  force: AbortSignal,
-): Promise<boolean> {
-  if (stop.aborted && stop.reason === "lease-lost") return Promise.resolve(false);
-  return confirmLease(lease, {
-    timeoutMs: config.nats.leaseTtl,
-    intervalMs: Math.min(500, config.nats.heartbeat),
-    signal: force,
-  });
 }

@@ -34,6 +34,11 @@ export interface ExecutorContext {
   running: Map<string, RunningTask>;
   /** Deliver results outside NATS (pull requests, comments) before a task is finalised. */
   sinks: readonly ResultSink[];
+  /**
+   * One-shot runs (`executor.maxTasks`): `claim()` is false once the process has started
+   * its share of attempts; the handler then leaves the task to another executor.
+   */
+  quota: { claim(): boolean };
   /** Repository mirrors and per-task workspaces. */
   workspaces: Workspaces;
   /** The executor's secrets: no push may contain their values. */

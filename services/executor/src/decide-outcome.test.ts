@@ -13,7 +13,7 @@ const base: OutcomeFacts = {
   signal: null,
   resultFile: done,
   resultRequired: true,
-  git: { commits: 1, changedFiles: 2 },
+  git: { noop: false },
 };
 
 describe("decideOutcome", () => {
@@ -26,7 +26,7 @@ describe("decideOutcome", () => {
   });
 
   it("treats a claimed success without changes as a NOOP", () => {
-    expect(decideOutcome({ ...base, git: { commits: 0, changedFiles: 0 } })).toMatchObject({
+    expect(decideOutcome({ ...base, git: { noop: true } })).toMatchObject({
       state: "failed",
       reason: "noop",
     });

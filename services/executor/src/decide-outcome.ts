@@ -1,4 +1,5 @@
 import { AgentResultFile, type TaskState } from "@nightshift/contracts";
+import type { StopReason } from "./stops.ts";
 
 /** What the results file said, after reading it from the workspace. */
 export type ResultFileState =
@@ -6,25 +7,25 @@ export type ResultFileState =
   | { kind: "invalid"; error: string }
   | { kind: "valid"; value: AgentResultFile };
 
-/** Why a run was stopped from outside, if it was. */
-export type StopReason =
-  "timeout" | "cancelled" | "shutdown" | "lease-lost" | "max-turns" | "budget" | "quota";
-
 export interface OutcomeFacts {
   exitCode: number | null;
   signal: string | null;
-  stopped?: StopReason | undefined;
+  stopped?: StopReason | "max-turns" | undefined;
   /** The backend's own verdict from its final event, when it has one. */
   backendError?: string | undefined;
   resultFile: ResultFileState;
   /** Whether the backend is expected to write the results file. */
   resultRequired: boolean;
-  /** Undefined for tasks without a repository. */
-  git?: { commits: number; changedFiles: number } | undefined;
+  /** Undefined for tasks without a repository. `noop`: no commit and no change. */
+  git?: { noop: boolean } | undefined;
   /** The repository's check command after the agent, when one is configured. */
   check?: { passed: boolean; output: string } | undefined;
   /** The detail to use for a timeout. */
   timeoutDetail?: string;
+  quotaDetail?: string;
+  maxTurnsDetail?: string;
+  /** How a cancellation came about (the request's message, a rejection). */
+  cancelDetail?: string;
 }
 
 export interface Decision {
@@ -58,17 +59,17 @@ export function decideOutcome(f: OutcomeFacts): Decision {
       return {
         state: "cancelled",
         reason: "cancelled",
-        detail: "cancelled while running",
+        detail: f.cancelDetail ?? "cancelled while running",
         outcome: "cancelled",
       };
     case "timeout":
       return fail("timeout", f.timeoutDetail ?? "exceeded its time limit");
     case "max-turns":
-      return fail("max-turns", "reached its turn limit before finishing");
+      return fail("max-turns", f.maxTurnsDetail ?? "reached its turn limit before finishing");
     case "budget":
       return fail("budget", "reached its cost limit before finishing");
-    case "quota":
-      return fail("disk-quota", "the workspace exceeded its disk quota");
+    case "disk-quota":
+      return fail("disk-quota", f.quotaDetail ?? "the workspace exceeded its disk quota");
     case "shutdown":
     case "lease-lost":
     case undefined:
@@ -114,8 +115,8 @@ export function decideOutcome(f: OutcomeFacts): Decision {
       summary,
     );
   }
-  if (f.git && f.git.commits === 0 && f.git.changedFiles === 0) {
-    return fail("noop", "the agent finished without changing anything", summary);
+  if (f.git?.noop === true) {
+    return fail("noop", "the agent exited 0 without committing or changing anything", summary);
   }
   if (f.check && !f.check.passed) {
     return fail(

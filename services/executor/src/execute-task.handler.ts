@@ -16,6 +16,7 @@ import {
 } from "@nightshift/messaging";
 import { busyDelay } from "./busy-delay.ts";
 import type { ExecutorContext } from "./context.ts";
+import { heldBack } from "./hold-back.ts";
 import { runAttempt } from "./run-attempt.ts";
 
 function describeZod(err: unknown): string {
@@ -130,10 +131,37 @@ export function createTaskHandler(
       return dead(reason, e.message);
     }
 
-    if (record.attempts >= config.executor.maxAttempts) {
-      const detail = `gave up after ${record.attempts} attempt(s); last: ${record.reason ?? record.state}`;
+    const counted = record.attempts - (record.freeAttempts ?? 0);
+    if (counted >= config.executor.maxAttempts) {
+      const detail = `gave up after ${counted} attempt(s); last: ${record.reason ?? record.state}`;
       await finishEarly("failed", "max-attempts", detail);
       return dead("max-attempts", detail);
+    }
+
+    // Held back before an attempt is spent: the provider said to wait, or a budget is used up.
+    const holdBack = await heldBack(ctx, task, backendName);
+    if (holdBack) {
+      if (record.state !== "waiting" || record.waitReason !== holdBack.waitReason) {
+        await bus.tasks.update(task.id, (r) =>
+          r.state === "queued" || r.state === "waiting" || r.state === "running"
+            ? applyTransition(r, "waiting", {
+                reason: holdBack.waitReason,
+                waitReason: holdBack.waitReason,
+                waitUntil: holdBack.until.toISOString(),
+                detail: holdBack.detail,
+              })
+            : undefined,
+        );
+        pre.emit({
+          type: "state",
+          state: "waiting",
+          reason: holdBack.waitReason,
+          waitReason: holdBack.waitReason,
+          detail: holdBack.detail,
+        });
+        await pre.flush().catch(() => undefined);
+      }
+      return retry(holdBack.waitReason, Math.max(1_000, holdBack.until.getTime() - Date.now()));
     }
 
     let lease: Lease | undefined;
@@ -175,6 +203,7 @@ export function createTaskHandler(
     }
 
     try {
+      if (!ctx.quota.claim()) return retry("this executor has run its executor.maxTasks", 0);
       const attempt = record.attempts + 1;
       const out = await bus.tasks.update(
         task.id,

@@ -65,6 +65,21 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         env: opts.env,
         prices: { ...DEFAULT_PRICES, ...config.prices },
       });
+      // executor.maxTasks: after that many attempts stop pulling; the process then exits.
+      const enough = new AbortController();
+      let claimed = 0;
+      const maxTasks = config.executor.maxTasks;
+      const quota = {
+        claim(): boolean {
+          if (maxTasks !== undefined && claimed >= maxTasks) return false;
+          claimed++;
+          if (maxTasks !== undefined && claimed >= maxTasks) {
+            log.info({ maxTasks }, "started its last task (executor.maxTasks): pulling no more");
+            enough.abort();
+          }
+          return true;
+        },
+      };
       const ctx: ExecutorContext = {
         bus,
         config,
@@ -79,6 +94,7 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         sinks: opts.sinks ?? [],
         workspaces: ws.workspaces,
         secrets: knownSecrets(deps.secrets),
+        quota,
       };
       let pullErrors = 0;
       let lastPullError: string | undefined;
@@ -88,7 +104,7 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         consumer: Consumers.executor,
         concurrency: config.executor.slots,
         handler: createTaskHandler(ctx),
-        stop: deps.stop,
+        stop: AbortSignal.any([deps.stop, enough.signal]),
         force: deps.force,
         dlqSubject: taskDlqSubject,
         taskIdOf,

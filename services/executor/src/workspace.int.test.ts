@@ -178,14 +178,15 @@ describe("executor workspaces", () => {
     await a.forceStop();
     // interrupted: its workspace is kept (released) for the next attempt …
     expect(taskDirs(root)).toEqual([task.id]);
-    // … which never comes: the task has used its one attempt. No sweep runs meanwhile.
+    // … which never comes: the task is cancelled while it waits. No sweep runs meanwhile.
     const b = await executor({
       root,
       executor: { maxAttempts: 1 },
       workspace: { sweepInterval: "1h" },
     });
+    await cancelTask(b.bus, task.id, "test");
     const rec = await terminal(b, task.id);
-    expect(rec.reason).toBe("max-attempts");
+    expect(rec.state).toBe("cancelled");
     await waitFor(() => taskDirs(root).length === 0, { message: "the workspace removed" });
   });
 
@@ -194,7 +195,8 @@ describe("executor workspaces", () => {
     const repo = await makeTestRepo();
     const idle = await submitTask(svc.bus, { prompt: "echo looked around", repo: repo.origin });
     const onlyResult = await submitTask(svc.bus, {
-      prompt: 'mkdir -p .nightshift && echo \'{"status":"done"}\' > .nightshift/result.json',
+      prompt:
+        'mkdir -p .nightshift && echo \'{"status":"done","summary":"nothing needed"}\' > .nightshift/result.json',
       repo: repo.origin,
     });
     for (const id of [idle.task.id, onlyResult.task.id]) {
@@ -213,7 +215,7 @@ describe("executor workspaces", () => {
     const { task } = await submitTask(svc.bus, {
       prompt: [
         "mkdir -p .nightshift .claude/projects/x",
-        "echo '{}' > .nightshift/result.json && echo log > .nightshift/agent.log",
+        'echo \'{"status":"done","summary":"fixed"}\' > .nightshift/result.json && echo log > .nightshift/agent.log',
         "echo 'user: my key is ...' > .aider.chat.history.md && echo '{}' > .claude/projects/x/s.jsonl",
         "echo fix > fix.txt && git add -A -f && git commit -qm 'fix, with transcripts'",
       ].join(" && "),

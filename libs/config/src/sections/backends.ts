@@ -12,6 +12,12 @@ const rateLimitFallback = duration().default(60_000);
 /** Retries of a failed model request inside the agent; JetStream owns retries (0–1). */
 const maxRetries = z.number().int().min(0).max(1).default(0);
 const baseUrl = z.url().optional();
+/**
+ * Whether the agent must write `.nightshift/result.json`. Without it an agent's claim of
+ * success is only its exit code; agent CLIs are asked for the file, so they must write it.
+ */
+const resultFile = (byDefault: "required" | "optional") =>
+  z.enum(["required", "optional"]).default(byDefault);
 
 /**
  * `command`: any agent CLI by argv template. Placeholders: `{prompt}`, `{taskId}`,
@@ -25,11 +31,18 @@ export const CommandBackendConfig = z
     preset: z.enum(["aider", "gptme", "opencode"]).optional(),
     argv: z.array(z.string()).min(1).optional(),
     prompt: z.enum(["arg", "stdin"]).default("arg"),
+    /**
+     * What `{prompt}` (or stdin) carries: `built`, nightshift's full prompt (template, task
+     * card, repository instructions, results contract), or `task`, the task's own text as
+     * submitted (a script for `sh -c`). Default: `built` with a preset, `task` otherwise.
+     */
+    promptText: z.enum(["built", "task"]).optional(),
     /** Appended when a model is known (`["--model", "{model}"]`). */
     modelArgv: z.array(z.string()).optional(),
     /** Appended when the task has a turn limit (`["--max-turns", "{maxTurns}"]`). */
     maxTurnsArgv: z.array(z.string()).optional(),
     model,
+    resultFile: resultFile("optional"),
     env,
   })
   .refine((c) => c.argv !== undefined || c.preset !== undefined, {
@@ -60,6 +73,7 @@ export const ClaudeCodeBackendConfig = z.strictObject({
   baseUrl,
   maxRetries,
   rateLimitFallback,
+  resultFile: resultFile("required"),
   env,
 });
 export type ClaudeCodeBackendConfig = z.infer<typeof ClaudeCodeBackendConfig>;
@@ -82,6 +96,7 @@ export const CodexBackendConfig = z.strictObject({
   reasoningEffort: z.enum(["minimal", "low", "medium", "high"]).optional(),
   maxRetries,
   rateLimitFallback,
+  resultFile: resultFile("required"),
   env,
 });
 export type CodexBackendConfig = z.infer<typeof CodexBackendConfig>;
@@ -108,6 +123,9 @@ export const AnthropicBackendConfig = z.strictObject({
   baseUrl,
   maxRetries,
   rateLimitFallback,
+  /** Model requests this executor process sends per minute at most (a sliding window). */
+  requestsPerMinute: z.number().int().positive().optional(),
+  resultFile: resultFile("required"),
   env,
 });
 export type AnthropicBackendConfig = z.infer<typeof AnthropicBackendConfig>;

@@ -20,5 +20,17 @@ export const ExecutorConfig = z.strictObject({
   busyDelay: duration().default(5_000),
   /** How long a shutting-down executor lets running tasks finish before stopping them. */
   drainTimeout: duration().default(30_000),
+  /**
+   * How long before a task's time limit the agent is told to wrap up (write its result,
+   * commit); the hard stop follows at the limit.
+   */
+  wrapUp: duration().default(120_000),
+  /** Stop taking tasks after this many and exit (one-shot runs, Kubernetes Jobs). */
+  maxTasks: z.number().int().positive().optional(),
+  /**
+   * How often a running agent's private home (its session and transcript) is saved to the
+   * object store, so an attempt on another machine can resume the session.
+   */
+  sessionArchive: duration().default(60_000),
 });
 export type ExecutorConfig = z.infer<typeof ExecutorConfig>;
