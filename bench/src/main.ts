@@ -78,6 +78,7 @@ const report: BenchReport = {
   slots: [],
   sync: [],
   contention: undefined,
+  sandbox: undefined,
   memory: { idle: {}, underLoad: {} },
 };
 try {
@@ -109,6 +110,14 @@ try {
     });
     report.sync.push({ label, floor, nightshift });
   }
+
+  say("nightshift with the default sandbox, 8 slots…");
+  report.sandbox = await runNightshift(bus.nc, bus, server.url, {
+    slots: 8,
+    samples: SAMPLES,
+    burst: BURST,
+    sandbox: "auto",
+  });
 
   say("lease contention…");
   const repoDir = join(root, "repos");

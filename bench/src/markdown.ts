@@ -16,6 +16,8 @@ export interface BenchReport {
   seconds: number;
   slots: { slots: number; floor: RunResult; nightshift: NightshiftRun; bullmq: RunResult }[];
   sync: { label: string; floor: RunResult; nightshift: NightshiftRun }[];
+  /** nightshift at 8 slots with `sandbox.driver: auto` (bubblewrap where it works). */
+  sandbox: NightshiftRun | undefined;
   contention:
     | {
         burst: number;
@@ -68,7 +70,8 @@ export function renderMarkdown(r: BenchReport): string {
     "  pull per slot, spawn, ack (`bench/src/floor-worker.ts`).",
     "- **nightshift**: `nightshift submit` as a library call (record, event, message) →",
     "  `nightshift service executor` (its own process) → the `command` backend running `true` →",
-    "  record and events written, message acknowledged.",
+    "  record and events written, message acknowledged. `sandbox.driver: none` (like for like:",
+    "  the other workers spawn `/bin/true` directly); the sandbox's own cost is measured apart.",
     "- **BullMQ**: what a user would otherwise pick: `queue.add` → a `Worker` process with",
     "  `concurrency` N spawning `/bin/true` → completed; Redis with AOF `everysec` and `noeviction`,",
     "  as BullMQ's production guide recommends.",
@@ -149,6 +152,24 @@ export function renderMarkdown(r: BenchReport): string {
       `With \`always\`: nightshift's p50 latency ${x(p50(always.nightshift) / p50(lazy.nightshift))} and its throughput ${x(always.nightshift.throughput / lazy.nightshift.throughput)} of the lazy server's; the floor's ${x(p50(always.floor) / p50(lazy.floor))} and ${x(always.floor.throughput / lazy.floor.throughput)}.`,
     );
   }
+  const eightNs = r.slots.find((s) => s.slots === 8)?.nightshift;
+  if (r.sandbox && eightNs) {
+    lines.push(
+      "",
+      "## The cost of the sandbox (8 slots)",
+      "",
+      "The same nightshift run with `sandbox.driver: auto`: bubblewrap here (a mount and PID",
+      "namespace per agent, the agent under its own uid).",
+      "",
+      ...table(
+        ["sandbox", "p50 ms", "p99 ms", "tasks/s"],
+        [
+          ["none", f(p50(eightNs)), f(p99(eightNs)), f(eightNs.throughput, 0)],
+          ["auto (bubblewrap)", f(p50(r.sandbox)), f(p99(r.sandbox)), f(r.sandbox.throughput, 0)],
+        ],
+      ),
+    );
+  }
   const c = r.contention;
   if (c) {
     lines.push(
@@ -219,5 +240,22 @@ export function renderMarkdown(r: BenchReport): string {
         `${x(eight.nightshift.throughput / eight.floor.throughput)} ${eight.nightshift.throughput / eight.floor.throughput >= 0.5 ? "(met)" : "(not met)"}.`,
     );
   }
+  lines.push(
+    "",
+    "## Reading these numbers",
+    "",
+    "- The machine is shared with other test runs (load averages above); absolute figures move",
+    "  with the load, ratios measured in the same run much less.",
+    "- Per task nightshift writes the record, a `queued` event and the message at submit; the",
+    "  executor reads the record, writes it `running`, publishes events, writes the result and the",
+    "  terminal event, then acknowledges; a task on a repository also takes, renews and releases",
+    "  a lease. The floor does none of this, BullMQ a few Redis calls in Lua.",
+    "- Lease contention: a task that finds its repository busy is looked at again after",
+    "  `busyDelay`, spread over ±50 %. Without the spread, tasks that found the lease taken at the",
+    "  same moment came back at the same moment and each repository ran one task per",
+    "  `busyDelay` (0.6 tasks/s on two repositories with the default 5 s in this bench); the busy",
+    "  share above is what is left of that: a lower `busyDelay` trades NATS traffic for less idle",
+    "  time on contended repositories.",
+  );
   return lines.join("\n");
 }

@@ -18,6 +18,8 @@ export interface NightshiftRunOptions {
   repos?: readonly string[];
   /** `executor.busyDelay`; the default config's when undefined. */
   busyDelay?: string;
+  /** `sandbox.driver`: `none` (the default here, like for like with the other workers) or `auto`. */
+  sandbox?: "none" | "auto";
 }
 
 export interface NightshiftRun extends RunResult {
@@ -53,6 +55,7 @@ export async function runNightshift(
         ...(o.busyDelay !== undefined ? { busyDelay: o.busyDelay } : {}),
       },
       backends: { true: { type: "command", argv: ["true"] } },
+      sandbox: { driver: o.sandbox ?? "none" },
     }),
   );
   let out = "";
