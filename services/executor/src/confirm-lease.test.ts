@@ -44,4 +44,12 @@ describe("confirmLease", () => {
     expect(await confirmLease(silent, { timeoutMs: 200, intervalMs: 10 })).toBe(false);
     expect(await confirmLease(scriptedLease(["error", "error", "ok"]), opts)).toBe(true);
   });
+
+  it("still asks once when the executor is being forced to stop (its last push)", async () => {
+    const forced = AbortSignal.abort();
+    expect(await confirmLease(scriptedLease(["ok"]), { ...opts, signal: forced })).toBe(true);
+    expect(await confirmLease(scriptedLease(["error", "ok"]), { ...opts, signal: forced })).toBe(
+      false,
+    );
+  });
 });

@@ -1,10 +1,11 @@
 import type { Lease } from "@nightshift/messaging";
 
 export interface ConfirmLeaseOptions {
-  /** Give up (not confirmed) after this long without an answer from NATS. */
+  /** Give up (not confirmed) after this long without a fresh answer from NATS. */
   timeoutMs: number;
   /** Pause between tries while NATS does not answer. */
   intervalMs: number;
+  /** Aborted: no more waiting for NATS (a first answer is still taken). */
   signal?: AbortSignal;
 }
 
@@ -17,7 +18,7 @@ export interface ConfirmLeaseOptions {
  */
 export async function confirmLease(lease: Lease, opts: ConfirmLeaseOptions): Promise<boolean> {
   const deadline = performance.now() + opts.timeoutMs;
-  while (performance.now() < deadline && opts.signal?.aborted !== true) {
+  for (;;) {
     try {
       if (!(await lease.renew())) return false;
       // A renewal vouches for the lease from when it was sent. One whose answer came late
@@ -25,8 +26,10 @@ export async function confirmLease(lease: Lease, opts: ConfirmLeaseOptions): Pro
       // proves nobody took the lease in between.
       if (performance.now() - lease.renewedAt() < opts.timeoutMs / 2) return true;
     } catch {
+      // NATS did not answer: ask again, unless time is up or the executor is being forced.
+      if (opts.signal?.aborted === true) return false;
       await new Promise((resolve) => setTimeout(resolve, opts.intervalMs));
     }
+    if (performance.now() >= deadline) return false;
   }
-  return false;
 }
