@@ -10,7 +10,7 @@ import { KeyedMutex } from "./keyed-mutex.ts";
 import { readMeta, writeMeta, type WorkspaceMeta, type WorkspaceOwner } from "./meta.ts";
 import { defaultBranch, Mirrors, withoutCredentials } from "./mirror.ts";
 import { neverPushedExcludes } from "./never-pushed.ts";
-import { pushWorkspace, type PushResult } from "./push.ts";
+import { pushWorkspace, type PushOptions, type PushResult } from "./push.ts";
 import type { KnownSecret } from "./secret-patterns.ts";
 import { settleWorkspace, type GitFacts } from "./settle.ts";
 import { AGENT_REF, type Workspace } from "./workspace.ts";
@@ -191,8 +191,13 @@ export class Workspaces {
   }
 
   /** Scans and pushes a settled attempt (see pushWorkspace). */
-  push(ws: Workspace, facts: GitFacts, secrets: readonly KnownSecret[]): Promise<PushResult> {
-    return this.withTask(ws.taskId, () => pushWorkspace(ws, facts, secrets, this.mirrors));
+  push(
+    ws: Workspace,
+    facts: GitFacts,
+    secrets: readonly KnownSecret[],
+    opts: PushOptions = {},
+  ): Promise<PushResult> {
+    return this.withTask(ws.taskId, () => pushWorkspace(ws, facts, secrets, this.mirrors, opts));
   }
 
   /** The repository's instructions from the task's base branch. */

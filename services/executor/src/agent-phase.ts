@@ -7,6 +7,7 @@ import { coerceError } from "@nightshift/errors";
 import type { EventPublisher } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
 import type { Workspace } from "@nightshift/workspace";
+import { attemptEnv } from "./agent-env.ts";
 import { openAgentPlace, taskHome } from "./agent-sandbox.ts";
 import { awaitCheckpoint, type CheckpointAnswer } from "./checkpoint.ts";
 import type { ExecutorContext } from "./context.ts";
@@ -149,7 +150,7 @@ export async function runAgentPhase(p: AgentPhaseInput): Promise<AgentPhase> {
       systemPrompt: p.system,
       workspace: ws.dir,
       model: task.model,
-      env: place.env,
+      env: { ...place.env, ...attemptEnv(task.id, record.attempt, stops.fence) },
       sandbox: place.box,
       maxTurns: task.limits.maxTurns,
       ...(p.resume !== undefined ? { resume: { sessionId: p.resume } } : {}),
