@@ -9,6 +9,7 @@ export default defineConfig({
       "services/*/src/**/*.test.ts",
       "cli/src/**/*.test.ts",
       "bench/src/**/*.test.ts",
+      "faults/src/**/*.test.ts",
       "deploy/src/**/*.test.ts",
     ],
     testTimeout: 60_000,

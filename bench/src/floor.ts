@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager, RetentionPolicy, StorageType } from "@nats
 import type { NatsConnection } from "@nats-io/transport-node";
 import { startWorker } from "./processes.ts";
 import type { RunResult } from "./result.ts";
+import { sampleMax, treeRssMb } from "./rss.ts";
 
 const WORKER = fileURLToPath(new URL("./floor-worker.js", import.meta.url));
 
@@ -14,11 +15,11 @@ export async function runFloor(
   samples: number,
   burst: number,
 ): Promise<RunResult> {
-  const stream = `FLOOR_${slots}`;
+  const stream = `FLOOR_${slots}_${Date.now()}`;
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({
     name: stream,
-    subjects: [`floor.${slots}.>`],
+    subjects: [`${stream}.>`],
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
   });
@@ -50,17 +51,18 @@ export async function runFloor(
     const latencies: number[] = [];
     for (let i = 0; i < samples; i++) {
       const id = `l${slots}-${i}`;
-      await js.publish(`floor.${slots}.x`, id);
+      await js.publish(`${stream}.x`, id);
       await until(id);
       const d = dispatch.get(id);
       if (d !== undefined) latencies.push(d);
     }
     const ids = Array.from({ length: burst }, (_, i) => `b${slots}-${i}`);
+    const rss = sampleMax(() => treeRssMb(worker.child.pid ?? 0));
     const t0 = performance.now();
-    await Promise.all(ids.map((id) => js.publish(`floor.${slots}.x`, id)));
+    await Promise.all(ids.map((id) => js.publish(`${stream}.x`, id)));
     await Promise.all(ids.map(until));
     const seconds = (Math.max(...ids.map((id) => done.get(id) ?? 0)) - t0) / 1000;
-    return { latencies, throughput: burst / seconds };
+    return { latencies, throughput: burst / seconds, maxRssMb: rss.stop() };
   } finally {
     spawned.unsubscribe();
     finished.unsubscribe();

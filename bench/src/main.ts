@@ -1,66 +1,180 @@
-// `npm run bench`: nightshift's dispatch latency and throughput beside the floor (raw
-// JetStream + process spawn) measured in the same run on the same nats-server.
-import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+// `npm run bench [-- --write BENCHMARKS.md]`: nightshift's dispatch latency and throughput
+// beside the floor (raw JetStream + process spawn) and beside BullMQ on Redis, measured in
+// the same run on this machine; lease contention, the cost of `sync_interval: always`, and
+// the memory of every service.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { parseArgs } from "node:util";
 import { parseConfig } from "@nightshift/config";
-import { connectNats, openBus, provision } from "@nightshift/messaging";
-import { findNatsServer, startNatsServer } from "@nightshift/natsd";
+import { connectNats, openBus, provision, type Bus } from "@nightshift/messaging";
+import { findNatsServer, startNatsServer, type RunningNatsServer } from "@nightshift/natsd";
+import { runBullmq } from "./bullmq.ts";
+import { runContention } from "./contention.ts";
 import { runFloor } from "./floor.ts";
+import { renderMarkdown, type BenchReport } from "./markdown.ts";
 import { runNightshift } from "./nightshift.ts";
-import type { RunResult } from "./result.ts";
-import { summarise } from "./stats.ts";
+import { startRedis } from "./redis.ts";
+import { makeRepos } from "./repos.ts";
+import { idleRss, notifierUnderLoad, schedulerUnderLoad } from "./services.ts";
 
+const { values } = parseArgs({ options: { write: { type: "string" } } });
 const SAMPLES = Number(process.env["BENCH_SAMPLES"] ?? 200);
 const BURST = Number(process.env["BENCH_BURST"] ?? 1000);
-const SLOTS = [1, 8];
+const CONTENTION_BURST = Number(process.env["BENCH_CONTENTION_BURST"] ?? 100);
+const SLOTS = [1, 8, 32];
+const say = (m: string): void => void process.stderr.write(`[bench] ${m}\n`);
 
+interface Nats {
+  server: RunningNatsServer;
+  bus: Bus;
+  close(): Promise<void>;
+}
+
+async function startNats(bin: string, dir: string, syncAlways: boolean): Promise<Nats> {
+  const server = await startNatsServer({ bin, dir, syncAlways });
+  killOnExit.push(() => server.signal("SIGKILL"));
+  const nc = await connectNats({ servers: server.url, name: "bench" });
+  await provision(nc, parseConfig({}, {}).config.nats);
+  const bus = await openBus(nc);
+  return {
+    server,
+    bus,
+    async close() {
+      await nc.close();
+      await server.stop();
+    },
+  };
+}
+
+// A crash of the bench takes its servers with it.
+const killOnExit: (() => void)[] = [];
+process.on("exit", () => killOnExit.forEach((k) => k()));
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => process.exit(130));
+
+const root = mkdtempSync(join(tmpdir(), "ns-bench-root-"));
 const bin = await findNatsServer({ env: process.env });
-const dir = mkdtempSync(join(tmpdir(), "ns-bench-nats-"));
-const server = await startNatsServer({ bin: bin.path, dir });
-const nc = await connectNats({ servers: server.url, name: "bench" });
-await provision(nc, parseConfig({}, {}).config.nats);
-const bus = await openBus(nc);
-
-const rows: { slots: number; floor: RunResult; nightshift: RunResult }[] = [];
-try {
-  for (const slots of SLOTS) {
-    process.stderr.write(`floor, ${slots} slot(s)…\n`);
-    const floor = await runFloor(nc, server.url, slots, SAMPLES, BURST);
-    process.stderr.write(`nightshift, ${slots} slot(s)…\n`);
-    const ns = await runNightshift(nc, bus, server.url, slots, SAMPLES, BURST);
-    rows.push({ slots, floor, nightshift: ns });
+const loadBefore = loadavg();
+const started = Date.now();
+const lazy = await startNats(bin.path, join(root, "nats-default"), false);
+const always = await startNats(bin.path, join(root, "nats-always"), true);
+const redis = await startRedis(join(root, "redis"));
+killOnExit.push(() => {
+  try {
+    process.kill(redis.pid, "SIGKILL");
+  } catch {
+    // already gone
   }
-} finally {
-  await nc.close();
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-}
+});
+const report: BenchReport = {
+  samples: SAMPLES,
+  burst: BURST,
+  natsVersion: bin.version,
+  redisVersion: redis.version,
+  loadBefore,
+  loadAfter: [0, 0, 0],
+  seconds: 0,
+  slots: [],
+  sync: [],
+  contention: undefined,
+  sandbox: undefined,
+  memory: { idle: {}, underLoad: {} },
+};
+try {
+  const { bus, server } = lazy;
+  for (const slots of SLOTS) {
+    say(`floor, ${slots} slot(s)…`);
+    const floor = await runFloor(bus.nc, server.url, slots, SAMPLES, BURST);
+    say(`nightshift, ${slots} slot(s)…`);
+    const nightshift = await runNightshift(bus.nc, bus, server.url, {
+      slots,
+      samples: SAMPLES,
+      burst: BURST,
+    });
+    say(`BullMQ, ${slots} slot(s)…`);
+    const bullmq = await runBullmq(redis.port, slots, SAMPLES, BURST);
+    report.slots.push({ slots, floor, nightshift, bullmq });
+  }
 
-const f = (n: number, d = 2): string => n.toFixed(d);
-const lines = [
-  `nightshift bench: nats-server ${bin.version}, Node ${process.versions.node}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? "?"})`,
-  `${SAMPLES} sequential tasks for latency (publish → agent process spawned), ${BURST} tasks for throughput`,
-  "",
-  "slots | floor p50 ms | floor p99 ms | nightshift p50 ms | nightshift p99 ms | p50 ratio | floor tasks/s | nightshift tasks/s | throughput ratio",
-  "----- | ------------ | ------------ | ----------------- | ----------------- | --------- | ------------- | ------------------ | ----------------",
-];
-for (const r of rows) {
-  const a = summarise(r.floor.latencies);
-  const b = summarise(r.nightshift.latencies);
-  lines.push(
-    `${String(r.slots).padStart(5)} | ${f(a.p50).padStart(12)} | ${f(a.p99).padStart(12)} | ${f(b.p50).padStart(17)} | ${f(b.p99).padStart(17)} | ${f(b.p50 / a.p50).padStart(9)} | ${f(r.floor.throughput, 0).padStart(13)} | ${f(r.nightshift.throughput, 0).padStart(18)} | ${f(r.nightshift.throughput / r.floor.throughput).padStart(16)}`,
-  );
+  for (const [label, n] of [
+    ["default (lazy fsync)", lazy],
+    ["sync_interval: always", always],
+  ] as const) {
+    say(`${label}: floor and nightshift, 8 slots…`);
+    const floor = await runFloor(n.bus.nc, n.server.url, 8, SAMPLES, BURST);
+    const nightshift = await runNightshift(n.bus.nc, n.bus, n.server.url, {
+      slots: 8,
+      samples: SAMPLES,
+      burst: BURST,
+    });
+    report.sync.push({ label, floor, nightshift });
+  }
+
+  say("nightshift with the default sandbox, 8 slots…");
+  report.sandbox = await runNightshift(bus.nc, bus, server.url, {
+    slots: 8,
+    samples: SAMPLES,
+    burst: BURST,
+    sandbox: "auto",
+  });
+
+  say("lease contention…");
+  const repoDir = join(root, "repos");
+  const spread = makeRepos(join(repoDir, "spread"), CONTENTION_BURST);
+  const few = makeRepos(join(repoDir, "few"), 2);
+  report.contention = {
+    burst: CONTENTION_BURST,
+    slots: 8,
+    ...(await runContention(bus.nc, bus, server.url, {
+      slots: 8,
+      burst: CONTENTION_BURST,
+      spread,
+      few,
+      busyDelays: ["5s", "250ms"],
+    })),
+  };
+
+  say("memory of each service…");
+  report.memory.idle = await idleRss(server.url, [
+    "executor",
+    "scheduler",
+    "poller",
+    "email-gateway",
+    "notifier",
+  ]);
+  const executor8 = report.slots.find((r) => r.slots === 8);
+  report.memory.underLoad["executor"] = {
+    mb: executor8?.nightshift.maxRssMb ?? 0,
+    load: `draining ${BURST} tasks with 8 slots`,
+  };
+  report.memory.underLoad["scheduler"] = {
+    mb: await schedulerUnderLoad(server.url, 50, 15_000),
+    load: "50 schedules firing every second for 15 s",
+  };
+  const notified = await notifierUnderLoad(server.url, async () => {
+    await runNightshift(bus.nc, bus, server.url, { slots: 8, samples: 0, burst: 500 });
+  });
+  report.memory.underLoad["notifier"] = {
+    mb: notified.maxRssMb,
+    load: `a webhook per finished task while 500 tasks drain (${notified.received} sent, earlier runs' events included)`,
+  };
+  report.memory.baselines = {
+    floor: executor8?.floor.maxRssMb ?? 0,
+    bullmq: executor8?.bullmq.maxRssMb ?? 0,
+  };
+} finally {
+  await lazy.close();
+  await always.close();
+  await redis.stop();
+  rmSync(root, { recursive: true, force: true });
 }
-const one = rows.find((r) => r.slots === 1);
-const eight = rows.find((r) => r.slots === 8);
-if (one && eight) {
-  const p50Ratio = summarise(one.nightshift.latencies).p50 / summarise(one.floor.latencies).p50;
-  const tputRatio = eight.nightshift.throughput / eight.floor.throughput;
-  lines.push(
-    "",
-    `targets: p50 dispatch latency within 2x the floor: ${f(p50Ratio)}x ${p50Ratio <= 2 ? "(met)" : "(NOT met)"}; ` +
-      `8-slot throughput at least half the floor's: ${f(tputRatio)} ${tputRatio >= 0.5 ? "(met)" : "(NOT met)"}`,
-  );
+report.loadAfter = loadavg();
+report.seconds = (Date.now() - started) / 1000;
+
+const markdown = renderMarkdown(report);
+process.stdout.write(`${markdown}\n`);
+if (values.write !== undefined) {
+  writeFileSync(values.write, `${markdown}\n`);
+  say(`written to ${values.write}`);
 }
-process.stdout.write(`${lines.join("\n")}\n`);

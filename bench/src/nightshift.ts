@@ -6,18 +6,42 @@ import { submitTask } from "@nightshift/client";
 import type { Bus, NatsConnection } from "@nightshift/messaging";
 import { startWorker } from "./processes.ts";
 import type { RunResult } from "./result.ts";
+import { sampleMax, treeRssMb } from "./rss.ts";
 
-const CLI = fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url));
+export const CLI = fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url));
+
+export interface NightshiftRunOptions {
+  slots: number;
+  samples: number;
+  burst: number;
+  /** Repositories the burst's tasks go to, round robin; none: tasks without a repository. */
+  repos?: readonly string[];
+  /** `executor.busyDelay`; the default config's when undefined. */
+  busyDelay?: string;
+  /** `sandbox.driver`: `none` (the default here, like for like with the other workers) or `auto`. */
+  sandbox?: "none" | "auto";
+}
+
+export interface NightshiftRun extends RunResult {
+  /** Deliveries put back because their repository was leased (the executor's counter). */
+  leaseBusy: number;
+  /** Mean time of the burst's tasks from `running` to `succeeded` (their own events), in ms. */
+  meanTaskMs: number;
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(url)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return Number(line?.split(" ").pop() ?? 0);
+}
 
 /** submit → `nightshift service executor` (its own process) → command backend `true` → succeeded. */
 export async function runNightshift(
   nc: NatsConnection,
   bus: Bus,
   url: string,
-  slots: number,
-  samples: number,
-  burst: number,
-): Promise<RunResult> {
+  o: NightshiftRunOptions,
+): Promise<NightshiftRun> {
   const dir = mkdtempSync(join(tmpdir(), "ns-bench-"));
   const config = join(dir, "nightshift.yml");
   writeFileSync(
@@ -25,15 +49,26 @@ export async function runNightshift(
     JSON.stringify({
       http: { port: 0 },
       log: { level: "info" },
-      executor: { slots, workspaces: join(dir, "ws") },
+      executor: {
+        slots: o.slots,
+        workspaces: join(dir, "ws"),
+        ...(o.busyDelay !== undefined ? { busyDelay: o.busyDelay } : {}),
+      },
       backends: { true: { type: "command", argv: ["true"] } },
+      sandbox: { driver: o.sandbox ?? "none" },
     }),
   );
+  let out = "";
   const worker = await startWorker(
     [CLI, "--config", config, "service", "executor"],
     { NATS_URL: url, LOG_LEVEL: "info" },
     /"msg":"ready"/,
+    (text) => (out = text),
   );
+  const port = /"msg":"health endpoints listening"/.test(out)
+    ? Number(/"port":(\d+)[^\n]*"msg":"health endpoints listening"/.exec(out)?.[1])
+    : 0;
+  const metricsUrl = `http://127.0.0.1:${port}/metrics`;
   const dispatch = new Map<string, number>();
   const done = new Map<string, number>();
   const waiters = new Map<string, () => void>();
@@ -48,10 +83,15 @@ export async function runNightshift(
       if (e.phase === "spawned" && e.dispatchMs !== undefined) dispatch.set(e.taskId, e.dispatchMs);
     },
   });
+  const startedAt = new Map<string, number>();
+  const took = new Map<string, number>();
   const state = nc.subscribe("events.task.*.state", {
     callback: (_e, m) => {
-      const e = JSON.parse(dec.decode(m.data)) as { taskId: string; state: string };
+      const e = JSON.parse(dec.decode(m.data)) as { taskId: string; state: string; at: string };
+      if (e.state === "running") startedAt.set(e.taskId, Date.parse(e.at));
       if (e.state === "succeeded" || e.state === "failed") {
+        const from = startedAt.get(e.taskId);
+        if (from !== undefined) took.set(e.taskId, Date.parse(e.at) - from);
         done.set(e.taskId, performance.now());
         waiters.get(e.taskId)?.();
       }
@@ -61,17 +101,20 @@ export async function runNightshift(
     done.has(id) ? Promise.resolve() : new Promise((resolve) => waiters.set(id, resolve));
   try {
     const latencies: number[] = [];
-    for (let i = 0; i < samples; i++) {
+    for (let i = 0; i < o.samples; i++) {
       const { task } = await submitTask(bus, { prompt: "true", backend: "true" });
       await until(task.id);
       const d = dispatch.get(task.id);
       if (d !== undefined) latencies.push(d);
     }
+    const busyBefore = port > 0 ? await metric(metricsUrl, "nightshift_lease_contention_total") : 0;
+    const rss = sampleMax(() => treeRssMb(worker.child.pid ?? 0));
     const t0 = performance.now();
     const ids: string[] = [];
     const inFlight = new Set<Promise<void>>();
-    for (let i = 0; i < burst; i++) {
-      const p = submitTask(bus, { prompt: "true", backend: "true" }).then(
+    for (let i = 0; i < o.burst; i++) {
+      const repo = o.repos?.[i % o.repos.length];
+      const p = submitTask(bus, { prompt: "true", backend: "true", repo }).then(
         ({ task }) => void ids.push(task.id),
       );
       inFlight.add(p);
@@ -81,7 +124,16 @@ export async function runNightshift(
     await Promise.all(inFlight);
     await Promise.all(ids.map(until));
     const seconds = (Math.max(...ids.map((id) => done.get(id) ?? 0)) - t0) / 1000;
-    return { latencies, throughput: burst / seconds };
+    const maxRssMb = rss.stop();
+    const busyAfter = port > 0 ? await metric(metricsUrl, "nightshift_lease_contention_total") : 0;
+    const times = ids.map((id) => took.get(id)).filter((t) => t !== undefined);
+    return {
+      latencies,
+      throughput: o.burst / seconds,
+      maxRssMb,
+      leaseBusy: busyAfter - busyBefore,
+      meanTaskMs: times.reduce((a, b) => a + b, 0) / Math.max(1, times.length),
+    };
   } finally {
     agent.unsubscribe();
     state.unsubscribe();

@@ -10,6 +10,8 @@ export function startWorker(
   args: string[],
   env: Record<string, string | undefined>,
   ready: RegExp,
+  /** Receives the output up to the ready line. */
+  onReady?: (output: string) => void,
 ): Promise<Worker> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
@@ -20,6 +22,7 @@ export function startWorker(
     const onData = (d: Buffer): void => {
       out += d.toString();
       if (ready.test(out)) {
+        onReady?.(out);
         child.stdout.off("data", onData);
         child.stderr.off("data", onData);
         // keep draining, or a full pipe blocks the worker's logging

@@ -3,4 +3,6 @@ export interface RunResult {
   latencies: number[];
   /** Tasks per second draining a burst. */
   throughput: number;
+  /** Largest RSS of the worker process tree while draining the burst, in MiB. */
+  maxRssMb?: number;
 }

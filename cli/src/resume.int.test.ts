@@ -28,7 +28,7 @@ const CONFIG = {
   http: { port: 0 },
   nats: { ackWait: "3s", heartbeat: "500ms", leaseTtl: "2s" },
   executor: { slots: 1, workspaces: join(root, "ws"), busyDelay: "300ms", sessionArchive: "300ms" },
-  backends: { claude: { type: "claude-code", command: claude, model: "claude-sonnet-4-5" } },
+  backends: { claude: { type: "claude-code", command: claude, model: "claude-sonnet-4-6" } },
 };
 
 beforeAll(async () => {

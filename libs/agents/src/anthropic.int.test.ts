@@ -18,7 +18,7 @@ async function setup(cfg: Record<string, unknown> = {}, requestWindowMs?: number
   open.push(h, server);
   const config = AnthropicBackendConfig.parse({
     type: "anthropic",
-    model: "claude-sonnet-4-5",
+    model: "claude-sonnet-4-6",
     baseUrl: server.url,
     ...cfg,
   });
@@ -97,7 +97,7 @@ describe("anthropic backend (own loop, scripted Messages API)", () => {
     // Every turn after the first reads the prefix the previous turn wrote.
     expect(served.slice(1).every((u) => u.cacheReadTokens > 0)).toBe(true);
     expect(r.usage.costUsd).toBeCloseTo(
-      costOf(r.usage, priceFor(DEFAULT_PRICES, "claude-sonnet-4-5")!),
+      costOf(r.usage, priceFor(DEFAULT_PRICES, "claude-sonnet-4-6")!),
       8,
     );
     const body = server.modelRequests()[1]!.body as {

@@ -22,7 +22,7 @@ async function setup(
   const config = ClaudeCodeBackendConfig.parse({
     type: "claude-code",
     command: repoBin("claude"),
-    model: "claude-sonnet-4-5",
+    model: "claude-sonnet-4-6",
     appendSystemPrompt: "Write .nightshift/result.json when done.",
     ...cfg,
   });
@@ -50,7 +50,7 @@ describe("claude-code backend (real claude CLI, scripted model)", () => {
     expect(readFileSync(join(h.workspace, "hello.txt"), "utf8")).toBe("hi from claude\n");
     expect(r.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(r.finalText).toBe("Done: wrote hello.txt.");
-    expect(r.model).toBe("claude-sonnet-4-5");
+    expect(r.model).toBe("claude-sonnet-4-6");
     expect(r.usage.turns).toBe(2);
     expect(r.usage.outputTokens).toBeGreaterThan(0);
     expect(
@@ -58,7 +58,7 @@ describe("claude-code backend (real claude CLI, scripted model)", () => {
     ).toBeGreaterThan(1000);
     expect(r.usage.cacheReadTokens).toBeGreaterThan(0);
     expect(r.usage.costUsd).toBeCloseTo(
-      costOf(r.usage, priceFor(DEFAULT_PRICES, "claude-sonnet-4-5")!),
+      costOf(r.usage, priceFor(DEFAULT_PRICES, "claude-sonnet-4-6")!),
       8,
     );
     expect(r.usage.costUsd).toBeGreaterThan(0);

@@ -94,9 +94,9 @@ describe("command backend", () => {
     expect(
       commandArgv(
         { type: "command", preset: "opencode", prompt: "arg", env: {}, resultFile: "optional" },
-        { ...base, model: "anthropic/claude-sonnet-4-5" },
+        { ...base, model: "anthropic/claude-sonnet-4-6" },
       ),
-    ).toEqual(["opencode", "run", "fix the bug", "--model", "anthropic/claude-sonnet-4-5"]);
+    ).toEqual(["opencode", "run", "fix the bug", "--model", "anthropic/claude-sonnet-4-6"]);
     expect(
       commandArgv(
         {

@@ -29,7 +29,7 @@ const PRESETS: Record<"aider" | "gptme" | "opencode", CommandPreset> = {
     argv: ["gptme", "--non-interactive", "{prompt}"],
     modelArgv: ["--model", "{model}"],
   },
-  // Models are `provider/model`, e.g. anthropic/claude-sonnet-4-5.
+  // Models are `provider/model`, e.g. anthropic/claude-sonnet-4-6.
   opencode: {
     argv: ["opencode", "run", "{prompt}"],
     modelArgv: ["--model", "{model}"],

@@ -3,7 +3,7 @@ import { costOf, DEFAULT_PRICES, priceFor } from "./prices.ts";
 
 describe("prices", () => {
   it("finds the longest matching prefix", () => {
-    expect(priceFor(DEFAULT_PRICES, "claude-sonnet-4-5-20250929")?.input).toBe(3);
+    expect(priceFor(DEFAULT_PRICES, "claude-sonnet-4-6")?.input).toBe(3);
     expect(priceFor(DEFAULT_PRICES, "claude-opus-4-1-20250805")?.input).toBe(15);
     expect(priceFor(DEFAULT_PRICES, "claude-opus-4-20250514")?.input).toBe(15);
     expect(priceFor(DEFAULT_PRICES, "claude-opus-4-5")?.input).toBe(5);
@@ -16,14 +16,14 @@ describe("prices", () => {
   });
 
   it("prices uncached input, output, cache writes and reads separately", () => {
-    // Claude Code reported $0.1323672 for exactly this usage of claude-sonnet-4-5.
+    // Claude Code reported $0.1323672 for exactly this usage of claude-sonnet-4-6.
     const usage = {
       inputTokens: 0,
       outputTokens: 53,
       cacheWriteTokens: 32_748,
       cacheReadTokens: 29_224,
     };
-    expect(costOf(usage, priceFor(DEFAULT_PRICES, "claude-sonnet-4-5")!)).toBe(0.1323672);
+    expect(costOf(usage, priceFor(DEFAULT_PRICES, "claude-sonnet-4-6")!)).toBe(0.1323672);
     expect(
       costOf(
         { ...usage, cacheWriteTokens: 0, cacheReadTokens: 0, inputTokens: 1_000_000 },

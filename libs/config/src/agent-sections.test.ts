@@ -37,7 +37,7 @@ describe("backends, sandbox and prices", () => {
       sandbox: "danger-full-access",
     });
     expect(config.backends["api"]).toMatchObject({
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-4-6",
       maxTurns: 50,
       shellTimeout: 30_000,
     });

@@ -31,6 +31,9 @@ executor:
   retryDelay: 30s
   busyDelay: 5s                  # how soon a task whose repository is busy is looked at again
   drainTimeout: 30s              # on shutdown, time given to running tasks
+  wrapUp: 2m                     # tell the agent to finish this long before its time limit
+  sessionArchive: 1m             # save the agent's session to the object store this often
+  # maxTasks: 1                  # stop after this many tasks (one-shot runs, Kubernetes Jobs)
 
 # Git workspaces: one bare mirror per repository, a clone of it per task (under
 # executor.workspaces) on branch nightshift/<taskId>.
@@ -57,7 +60,7 @@ backends:
   # (or CLAUDE_CODE_OAUTH_TOKEN with credential: CLAUDE_CODE_OAUTH_TOKEN).
   # claude:
   #   type: claude-code
-  #   model: claude-sonnet-4-5
+  #   model: claude-sonnet-4-6
   #   maxTurns: 50               # for tasks that set none
   #   permissionMode: bypassPermissions   # or acceptEdits, with allowedTools: [Read, Edit, Bash]
   #   appendSystemPrompt: "Run the tests before you finish."
@@ -71,7 +74,7 @@ backends:
   # nightshift's own loop on the Messages API (tools run in the sandbox); needs ANTHROPIC_API_KEY.
   # api:
   #   type: anthropic
-  #   model: claude-sonnet-4-5
+  #   model: claude-sonnet-4-6
   #   maxTurns: 50
   #   tools: [read_file, write_file, edit_file, list_files, search, run_shell]
   # Other agent CLIs by preset: aider, gptme, opencode.
@@ -143,6 +146,20 @@ sandbox:
 #   perSourceDailyUsd:
 #     email: 5
 
+# Per-repository settings: the first entry whose match (URL, repo key, or *) fits wins.
+# check runs in the sandbox after the agent; its failure is a regression.
+# repositories:
+#   - match: https://github.com/acme/web
+#     check:
+#       command: npm test
+#       timeout: 10m
+
+# Where tasks submitted with --mode supervised stop for approve/reject.
+# supervision:
+#   checkpoints: [before-push, on-blocker, on-regression]   # also: every-turns
+#   everyTurns: 20
+#   approvalTimeout: 24h         # unanswered: the task is cancelled (approval-timeout)
+
 # Tasks on a clock. Any number of schedulers may run: one holds the leader lease and fires.
 # \`nightshift trigger <name>\` fires one slot by hand (what a Kubernetes CronJob runs);
 # \`nightshift pause|resume [--schedule name]\` stops and restarts firing.
@@ -166,7 +183,7 @@ sandbox:
 #       repo: https://github.com/acme/web.git
 #       base: main
 #       backend: shell
-#       # model: claude-sonnet-4-5
+#       # model: claude-sonnet-4-6
 #       mode: autonomous             # or supervised
 #       limits: { timeout: 30m, maxTurns: 50, maxCostUsd: 5 }
 #       labels: { team: web }

@@ -25,3 +25,4 @@ export type { KV } from "@nats-io/kv";
 export type { ObjectStore } from "@nats-io/obj";
 export { budgetScopes, overBudget, addSpend, spendOn, utcDay, nextUtcDay } from "./budgets.ts";
 export type { BudgetScope, SpendCounter } from "./budgets.ts";
+export { terminalEvent, publishTerminalEvent, ensureTerminalEvent } from "./terminal-event.ts";

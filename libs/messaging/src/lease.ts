@@ -1,7 +1,11 @@
 import type { KV } from "@nats-io/kv";
 import { JetStreamApiError } from "@nats-io/jetstream";
 
-const WRONG_LAST_SEQUENCE = 10071;
+/**
+ * A compare-and-set lost: 10071, or 10164 (the constant form a clustered server answers
+ * when another write of the same key is still being replicated, i.e. under contention).
+ */
+const WRONG_LAST_SEQUENCE = new Set([10071, 10164]);
 
 export interface LeaseHolder {
   owner: string;
@@ -16,14 +20,22 @@ export interface Lease {
   fence(): number;
   /** The revision the lease was first acquired with. */
   readonly acquiredFence: number;
-  /** Renews with CAS on the last revision; false when the lease was lost. */
+  /**
+   * When (performance.now()) the request behind the current revision was sent: the lease
+   * holds for its TTL from about then, however late the answer arrived.
+   */
+  renewedAt(): number;
+  /**
+   * Renews with CAS on the last revision; false when the lease was lost. Calls made while
+   * a renewal is in flight share its answer.
+   */
   renew(): Promise<boolean>;
   /** Deletes the key only if this holder still has it. */
   release(): Promise<void>;
 }
 
 function isWrongLastSequence(err: unknown): boolean {
-  if (err instanceof JetStreamApiError) return err.code === WRONG_LAST_SEQUENCE;
+  if (err instanceof JetStreamApiError) return WRONG_LAST_SEQUENCE.has(err.code);
   return err instanceof Error && /wrong last sequence/i.test(err.message);
 }
 
@@ -38,6 +50,7 @@ export async function acquireLease(
 ): Promise<Lease | undefined> {
   const body = JSON.stringify(holder);
   let rev: number;
+  let renewedAt = performance.now();
   try {
     rev = await kv.create(key, body);
   } catch (err) {
@@ -46,24 +59,38 @@ export async function acquireLease(
   }
   const acquired = rev;
   let lost = false;
+  // One renewal at a time: a second one racing the first would carry the same revision,
+  // lose the compare-and-set to its own holder and take the lease for lost.
+  let renewing: Promise<boolean> | undefined;
+  const renewOnce = async (): Promise<boolean> => {
+    if (lost) return false;
+    const sent = performance.now();
+    try {
+      rev = await kv.update(key, body, rev);
+      renewedAt = sent;
+      return true;
+    } catch (err) {
+      if (isWrongLastSequence(err)) {
+        lost = true;
+        return false;
+      }
+      throw err;
+    }
+  };
   return {
     key,
     acquiredFence: acquired,
     fence: () => rev,
-    async renew() {
-      if (lost) return false;
-      try {
-        rev = await kv.update(key, body, rev);
-        return true;
-      } catch (err) {
-        if (isWrongLastSequence(err)) {
-          lost = true;
-          return false;
-        }
-        throw err;
-      }
+    renewedAt: () => renewedAt,
+    renew() {
+      renewing ??= renewOnce().finally(() => {
+        renewing = undefined;
+      });
+      return renewing;
     },
     async release() {
+      // A renewal in flight moves the revision the conditional delete must name.
+      await renewing?.catch(() => undefined);
       if (lost) return;
       lost = true;
       try {

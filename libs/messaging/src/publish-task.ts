@@ -10,6 +10,8 @@ export interface PublishResult {
   created: boolean;
   /** Stream sequence of the TASKS message. */
   seq: number;
+  /** True when this call stored the message (it was not absorbed by the dedupe window). */
+  stored: boolean;
 }
 
 /**
@@ -37,6 +39,9 @@ export async function publishTask(
     recordRev !== undefined
       ? eventPublisher(bus.js, task.id, 0, "submit").emitNow({ type: "state", state: "queued" })
       : Promise.resolve();
+  // Observed here so that, when the task publish below fails first, the event's own
+  // failure is not an unhandled rejection (which would kill a producer process).
+  void queued.catch(() => undefined);
   const ack = await bus.js.publish(
     Subjects.taskRun(task.repo?.key ?? NO_REPO_KEY),
     JSON.stringify(task),
@@ -46,5 +51,5 @@ export async function publishTask(
   );
   await queued;
   const created = recordRev !== undefined && !ack.duplicate;
-  return { task, created, seq: ack.seq };
+  return { task, created, seq: ack.seq, stored: !ack.duplicate };
 }

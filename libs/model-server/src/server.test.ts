@@ -34,7 +34,7 @@ describe("model server: Anthropic Messages API", () => {
     const s = await server();
     s.script(reply.tool("write_file", { path: "a.txt", content: "hello" }, { text: "Writing." }));
     const stream = client(s).messages.stream({
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-4-6",
       max_tokens: 100,
       tools,
       messages: [{ role: "user", content: "write a file" }],

@@ -1,5 +1,5 @@
-export { startTestNats } from "./nats.ts";
-export type { TestNats } from "./nats.ts";
+export { startTestNats, startTestCluster } from "./nats.ts";
+export type { TestNats, TestNatsCluster } from "./nats.ts";
 export { waitFor } from "./wait-for.ts";
 export type { WaitForOptions } from "./wait-for.ts";
 export { makeTestRepo, git } from "./git.ts";

@@ -5,7 +5,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import {
   findNatsServer,
+  startNatsCluster,
   startNatsServer,
+  type NatsCluster,
+  type NatsClusterOptions,
   type NatsServerOptions,
   type RunningNatsServer,
 } from "@nightshift/natsd";
@@ -90,4 +93,24 @@ async function startContainerNats(dir: string): Promise<TestNats> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface TestNatsCluster extends NatsCluster {
+  /** Stops every node and removes the stores. */
+  dispose(): Promise<void>;
+}
+
+/** A real 3-node JetStream cluster on loopback with temporary stores (R3 streams work on it). */
+export async function startTestCluster(
+  options: Partial<NatsClusterOptions> = {},
+): Promise<TestNatsCluster> {
+  const bin = (await findNatsServer({ env: process.env })).path;
+  const dir = await mkdtemp(join(tmpdir(), "nightshift-cluster-"));
+  const cluster = await startNatsCluster({ bin, dir, ...options });
+  return Object.assign(cluster, {
+    async dispose() {
+      await cluster.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import { GitError, git, gitMaybe } from "./git.ts";
 import type { Mirrors } from "./mirror.ts";
+import type { PushOptions } from "./push.ts";
 import type { Workspace } from "./workspace.ts";
 
 export type LandResult =
@@ -10,12 +11,14 @@ export type LandResult =
  * Lands `head` (already pushed to the task's branch) on the base branch of origin: a
  * fast-forward when the base has not moved, else a merge commit when the two merge
  * cleanly, pushed without force (a base that moved meanwhile makes the push fail, and the
- * caller retries). A conflict is not landed.
+ * caller retries). A conflict is not landed. `opts.beforePush` runs right before git pushes;
+ * throwing stops the push.
  */
 export async function landWorkspace(
   ws: Workspace,
   head: string,
   mirrors: Mirrors,
+  opts: PushOptions = {},
 ): Promise<LandResult> {
   const repo = ws.repo;
   if (!repo) throw new GitError(["land"], "the workspace has no repository", undefined);
@@ -54,6 +57,8 @@ export async function landWorkspace(
     method = "merge";
   }
   const url = await git(repo.mirror, ["config", "--get", "remote.origin.url"]);
+  // Last, right before anything leaves (the executor confirms its lease here).
+  await opts.beforePush?.();
   await git(
     repo.gitDir,
     ["push", "--quiet", "--no-verify", url, `${commit}:refs/heads/${repo.baseRef}`],

@@ -5,6 +5,14 @@ import { SecretDetectedError, scanForSecrets } from "./secret-scan.ts";
 import type { GitFacts } from "./settle.ts";
 import type { Workspace } from "./workspace.ts";
 
+export interface PushOptions {
+  /**
+   * Called right before git pushes (after the scan); throwing stops the push. The executor
+   * confirms its repository lease here, so a holder paused past the lease cannot write.
+   */
+  beforePush?: () => Promise<void>;
+}
+
 export interface PushResult {
   pushed: boolean;
   /** The branch's commit on origin after the call. */
@@ -22,6 +30,7 @@ export async function pushWorkspace(
   facts: GitFacts,
   secrets: readonly KnownSecret[],
   mirrors: Mirrors,
+  opts: PushOptions = {},
 ): Promise<PushResult> {
   const repo = ws.repo;
   if (!repo) throw new GitError(["push"], "the workspace has no repository", undefined);
@@ -37,6 +46,8 @@ export async function pushWorkspace(
   if (findings.length > 0) throw new SecretDetectedError(findings);
   // The URL as the mirror has it, credentials included; they never leave executor-owned config.
   const url = await git(repo.mirror, ["config", "--get", "remote.origin.url"]);
+  // Last, right before anything leaves: once git runs, the push completes on its own.
+  await opts.beforePush?.();
   await git(
     repo.gitDir,
     ["push", "--quiet", "--no-verify", url, `${facts.head}:refs/heads/${repo.branch}`],

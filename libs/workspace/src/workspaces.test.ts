@@ -92,6 +92,25 @@ describe("workspaces", () => {
     expect((await wss.push(ws, facts, [])).pushed).toBe(false);
   });
 
+  it("asks beforePush last, after the scan, and pushes nothing when it refuses", async () => {
+    const wss = await tempWorkspaces();
+    const repo = await makeTestRepo();
+    const ws = await wss.prepare({ taskId: "task-fenced", attempt: 1, repo: repoOf(repo.origin) });
+    await agent(ws.dir, "echo work > work.txt");
+    const facts = await wss.settle(ws, "nightshift: work");
+    const refuse = (): Promise<void> => Promise.reject(new Error("lease lost"));
+    await expect(wss.push(ws, facts, [], { beforePush: refuse })).rejects.toThrow("lease lost");
+    expect(await repo.branches()).not.toContain("nightshift/task-fenced");
+    let asked = 0;
+    const allow = (): Promise<void> => {
+      asked++;
+      return Promise.resolve();
+    };
+    expect((await wss.push(ws, facts, [], { beforePush: allow })).pushed).toBe(true);
+    expect(asked).toBe(1);
+    expect(await repo.branches()).toContain("nightshift/task-fenced");
+  });
+
   it("reports an agent that neither commits nor changes anything as a NOOP", async () => {
     const wss = await tempWorkspaces();
     const repo = await makeTestRepo();

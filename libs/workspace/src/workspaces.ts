@@ -11,7 +11,7 @@ import { landWorkspace, type LandResult } from "./land.ts";
 import { readMeta, writeMeta, type WorkspaceMeta, type WorkspaceOwner } from "./meta.ts";
 import { defaultBranch, Mirrors, withoutCredentials } from "./mirror.ts";
 import { neverPushedExcludes } from "./never-pushed.ts";
-import { pushWorkspace, type PushResult } from "./push.ts";
+import { pushWorkspace, type PushOptions, type PushResult } from "./push.ts";
 import type { KnownSecret } from "./secret-patterns.ts";
 import { settleWorkspace, type GitFacts } from "./settle.ts";
 import { AGENT_REF, type Workspace } from "./workspace.ts";
@@ -192,13 +192,18 @@ export class Workspaces {
   }
 
   /** Scans and pushes a settled attempt (see pushWorkspace). */
-  push(ws: Workspace, facts: GitFacts, secrets: readonly KnownSecret[]): Promise<PushResult> {
-    return this.withTask(ws.taskId, () => pushWorkspace(ws, facts, secrets, this.mirrors));
+  push(
+    ws: Workspace,
+    facts: GitFacts,
+    secrets: readonly KnownSecret[],
+    opts: PushOptions = {},
+  ): Promise<PushResult> {
+    return this.withTask(ws.taskId, () => pushWorkspace(ws, facts, secrets, this.mirrors, opts));
   }
 
   /** Lands a pushed head on the base branch (see landWorkspace). */
-  land(ws: Workspace, head: string): Promise<LandResult> {
-    return this.withTask(ws.taskId, () => landWorkspace(ws, head, this.mirrors));
+  land(ws: Workspace, head: string, opts: PushOptions = {}): Promise<LandResult> {
+    return this.withTask(ws.taskId, () => landWorkspace(ws, head, this.mirrors, opts));
   }
 
   /** The repository's instructions from the task's base branch. */

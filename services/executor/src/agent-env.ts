@@ -19,3 +19,20 @@ export function agentBaseEnv(
   out["NIGHTSHIFT"] = "1";
   return out;
 }
+
+/**
+ * What the agent is told about its attempt: the task id, the attempt number and, for a
+ * task on a repository, the lease's fencing token (for agents that write elsewhere and
+ * want to refuse a stale writer, and for audits such as the fault suite's).
+ */
+export function attemptEnv(
+  taskId: string,
+  attempt: number,
+  fence: number | undefined,
+): Record<string, string> {
+  return {
+    NIGHTSHIFT_TASK_ID: taskId,
+    NIGHTSHIFT_ATTEMPT: String(attempt),
+    ...(fence !== undefined ? { NIGHTSHIFT_LEASE_FENCE: String(fence) } : {}),
+  };
+}

@@ -8,6 +8,7 @@ import type { EventPublisher } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
 import { SandboxError } from "@nightshift/sandbox";
 import type { Workspace } from "@nightshift/workspace";
+import { attemptEnv } from "./agent-env.ts";
 import { openAgentPlace, reviewerHome, taskHome } from "./agent-sandbox.ts";
 import { awaitCheckpoint, type CheckpointAnswer } from "./checkpoint.ts";
 import type { ExecutorContext } from "./context.ts";
@@ -199,7 +200,7 @@ export async function runAgentPhase(p: AgentPhaseInput): Promise<AgentPhase> {
       workspace,
       model: p.model ?? task.model,
       ...(review ? { writable: [REVIEW_FOLDER] } : {}),
-      env: place.env,
+      env: { ...place.env, ...attemptEnv(task.id, record.attempt, stops.fence) },
       sandbox: place.box,
       maxTurns: task.limits.maxTurns,
       ...(p.resume !== undefined ? { resume: { sessionId: p.resume } } : {}),

@@ -58,14 +58,14 @@ beforeAll(async () => {
         },
         sandbox: { driver: "bwrap", homes: mkdtempSync(join(tmpdir(), "ns-agents-home-")) },
         backends: {
-          claude: { type: "claude-code", command: bin("claude"), model: "claude-sonnet-4-5" },
+          claude: { type: "claude-code", command: bin("claude"), model: "claude-sonnet-4-6" },
           codex: {
             type: "codex",
             command: bin("codex"),
             model: "gpt-5-codex",
             baseUrl: model.openaiBaseUrl,
           },
-          api: { type: "anthropic", model: "claude-sonnet-4-5" },
+          api: { type: "anthropic", model: "claude-sonnet-4-6" },
         },
       },
     },

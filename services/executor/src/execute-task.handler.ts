@@ -5,6 +5,7 @@ import {
   acquireLease,
   applyTransition,
   dead,
+  ensureTerminalEvent,
   eventPublisher,
   newRecord,
   retry,
@@ -13,6 +14,7 @@ import {
   type MessageContext,
   type Outcome,
 } from "@nightshift/messaging";
+import { busyDelay } from "./busy-delay.ts";
 import type { ExecutorContext } from "./context.ts";
 import { heldBack } from "./hold-back.ts";
 import { workerBackend } from "./loop-roles.ts";
@@ -27,6 +29,9 @@ function describeZod(err: unknown): string {
       .join("; ");
   return coerceError(err).message;
 }
+
+/** Reasons this handler fails a task with before it runs, dead-lettering its message. */
+const DEAD_LETTERED = new Set(["max-attempts", "no-backend", "unknown-backend"]);
 
 /**
  * Handles one delivery of a task: validates it, settles duplicates and cancellations,
@@ -72,8 +77,18 @@ export function createTaskHandler(
         .discard(task.id)
         .catch((err: unknown) => log.warn({ err }, "workspace not removed; the sweeper will"));
     if (isTerminal(record.state)) {
-      log.info({ state: record.state }, "task already finished: delivery acknowledged");
+      // The delivery that finished it may have died between the record and the rest: its
+      // terminal event is published if missing, and a message it failed to dead-letter is
+      // dead-lettered again (the DLQ's dedupe absorbs a copy that was written).
+      await ensureTerminalEvent(bus.js, bus.jsm, record);
       await discardWorkspace();
+      if (
+        msg.info.deliveryCount > 1 &&
+        record.state === "failed" &&
+        DEAD_LETTERED.has(record.reason ?? "")
+      )
+        return dead(record.reason ?? "failed", record.detail);
+      log.info({ state: record.state }, "task already finished: delivery acknowledged");
       return ack();
     }
 
@@ -82,11 +97,12 @@ export function createTaskHandler(
       reason: string,
       detail: string,
     ): Promise<void> => {
-      await bus.tasks.update(task.id, (r) =>
+      const out = await bus.tasks.update(task.id, (r) =>
         isTerminal(r.state) ? undefined : applyTransition(r, to, { reason, detail }),
       );
-      pre.emit({ type: "state", state: to, reason, detail });
-      await pre.flush().catch(() => undefined);
+      // Throws when the event cannot be published: the message comes back and the
+      // finished-task path above publishes it.
+      if (out) await ensureTerminalEvent(bus.js, bus.jsm, out.record);
       await discardWorkspace();
     };
 
@@ -159,10 +175,16 @@ export function createTaskHandler(
       });
       if (!lease) {
         ctx.metrics.leaseBusy.inc();
-        if (record.state !== "waiting" || record.waitReason !== "repo-busy") {
-          const until = new Date(Date.now() + config.executor.busyDelay).toISOString();
+        const wait = busyDelay(config.executor.busyDelay);
+        // A task that is running holds on to that state: this is a second delivery (a
+        // redelivery or a re-published duplicate) while an attempt, or its lease, lives.
+        if (
+          record.state === "queued" ||
+          (record.state === "waiting" && record.waitReason !== "repo-busy")
+        ) {
+          const until = new Date(Date.now() + wait).toISOString();
           await bus.tasks.update(task.id, (r) =>
-            r.state === "queued" || r.state === "waiting" || r.state === "running"
+            r.state === "queued" || r.state === "waiting"
               ? applyTransition(r, "waiting", {
                   reason: "repo-busy",
                   waitReason: "repo-busy",
@@ -178,7 +200,7 @@ export function createTaskHandler(
           });
           await pre.flush().catch(() => undefined);
         }
-        return retry("repo-busy", config.executor.busyDelay);
+        return retry("repo-busy", wait);
       }
     }
 

@@ -6,7 +6,13 @@ import {
   type WaitReason,
 } from "@nightshift/contracts";
 import { coerceError, isNightshiftError } from "@nightshift/errors";
-import { ack, retry, type EventPublisher, type Outcome } from "@nightshift/messaging";
+import {
+  ack,
+  publishTerminalEvent,
+  retry,
+  type EventPublisher,
+  type Outcome,
+} from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
 import type { ExecutorContext } from "./context.ts";
 import type { AttemptRecord } from "./fenced-record.ts";
@@ -69,8 +75,9 @@ export async function finish(s: AttemptScope, e: Ending): Promise<Outcome> {
         detail: "no result sink could merge the pull request (GitHub credentials missing?)",
       },
     };
+  let done: TaskRecord;
   try {
-    await s.record.transition(e.state, {
+    done = await s.record.transition(e.state, {
       reason: e.reason,
       detail: e.detail,
       patch: (r) => {
@@ -89,12 +96,14 @@ export async function finish(s: AttemptScope, e: Ending): Promise<Outcome> {
     }
     throw err;
   }
-  s.events.emit({
-    type: "state",
-    state: e.state,
-    ...(e.reason ? { reason: e.reason } : {}),
-    ...(e.detail ? { detail: e.detail } : {}),
-  });
+  // Notifications hang on this event: the message is acknowledged only once it is stored
+  // (built from the record, so a redelivery can publish it again, deduplicated).
+  try {
+    await publishTerminalEvent(s.ctx.bus.js, done);
+  } catch (err) {
+    s.log.warn({ err: coerceError(err) }, "terminal event not published: it will be on redelivery");
+    return retry("terminal event not published", s.ctx.config.executor.retryDelay);
+  }
   const outcome = result.outcome;
   s.ctx.metrics.outcomes.inc({ backend: s.backendName, outcome });
   s.ctx.metrics.duration.observe({ backend: s.backendName, outcome }, (Date.now() - s.t0) / 1000);

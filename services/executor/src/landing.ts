@@ -1,5 +1,6 @@
 import type { LoopRound, TaskResult } from "@nightshift/contracts";
-import { coerceError } from "@nightshift/errors";
+import { coerceError, isNightshiftError } from "@nightshift/errors";
+import { leaseCheck } from "./deliver.ts";
 import type { GitFacts } from "@nightshift/workspace";
 import type { LoopRun } from "./loop-context.ts";
 import { repositorySettings } from "./repo-check.ts";
@@ -9,7 +10,9 @@ export type Landing =
   | { kind: "done"; landing: NonNullable<TaskResult["landing"]> }
   /** Allowed, and a result sink does it (GitHub merges the pull request). */
   | { kind: "by-sink" }
-  | { kind: "retry"; detail: string };
+  | { kind: "retry"; detail: string }
+  /** Not pushed: the repository lease was gone right before the push. */
+  | { kind: "lease-lost" };
 
 /** `src/**`, `*.md`, `docs/?.txt` as a regular expression over a whole path. */
 export function globToRegExp(glob: string): RegExp {
@@ -61,7 +64,10 @@ export async function land(run: LoopRun, round: LoopRound, facts: GitFacts): Pro
   if (task.source.kind === "github") return { kind: "by-sink" };
   const head = round.head ?? facts.head;
   try {
-    const r = await ctx.workspaces.land(run.m.ws, head);
+    const stops = run.m.stops;
+    const r = await ctx.workspaces.land(run.m.ws, head, {
+      beforePush: leaseCheck(() => stops.stillHolds(ctx.config.nats.leaseTtl)),
+    });
     if (!r.landed) return ready(r.reason);
     const base = run.m.ws.repo?.baseRef ?? "the base branch";
     run.m.scope.events.emit({
@@ -74,6 +80,8 @@ export async function land(run: LoopRun, round: LoopRound, facts: GitFacts): Pro
       landing: { state: "landed", commit: r.commit, detail: `${r.method} into ${base}` },
     };
   } catch (err) {
-    return { kind: "retry", detail: coerceError(err).message };
+    const e = coerceError(err);
+    if (isNightshiftError(e, "LEASE_LOST")) return { kind: "lease-lost" };
+    return { kind: "retry", detail: e.message };
   }
 }

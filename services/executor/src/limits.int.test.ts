@@ -57,7 +57,7 @@ async function executor(
         backends: {
           shell: { type: "command", argv: ["sh", "-c", "{prompt}"] },
           strict: { type: "command", argv: ["sh", "-c", "{prompt}"], resultFile: "required" },
-          api: { type: "anthropic", model: "claude-sonnet-4-5" },
+          api: { type: "anthropic", model: "claude-sonnet-4-6" },
         },
         ...extra,
       },

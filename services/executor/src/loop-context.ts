@@ -3,8 +3,10 @@ import type { BackendConfig } from "@nightshift/config";
 import { EMPTY_USAGE, type PlayedBy, type Task, type Usage } from "@nightshift/contracts";
 import { PermanentError } from "@nightshift/errors";
 import { abandon, addSpend, budgetScopes, type Outcome } from "@nightshift/messaging";
+import type { GitFacts } from "@nightshift/workspace";
 import type { AgentPhase } from "./agent-phase.ts";
 import type { ExecutorContext } from "./context.ts";
+import { leaseCheck, pushWork, type Pushed } from "./deliver.ts";
 import { finish, setAside } from "./finalize.ts";
 import type { RoundArchive } from "./loop-archive.ts";
 import { tripBreaker } from "./rate-limit-breaker.ts";
@@ -84,6 +86,39 @@ export interface LoopRun {
   worker: Role;
   reviewer: Role;
   book: UsageBook;
+}
+
+/**
+ * Pushes a round's work to the task's branch, only while the attempt holds its repository
+ * lease (asked last, right before git pushes).
+ */
+export function pushRound(run: LoopRun, facts: GitFacts): Promise<Pushed> {
+  const { m } = run;
+  const s = m.scope;
+  return pushWork(
+    s.ctx.workspaces,
+    m.ws,
+    facts,
+    s.ctx.secrets,
+    leaseCheck(() => m.stops.stillHolds(s.ctx.config.nats.leaseTtl)),
+  );
+}
+
+/** The outcome of a push the lease check stopped: another holder has the repository now. */
+export function pushLeaseLost(run: LoopRun): Outcome {
+  run.m.scope.log.warn({ fence: run.m.stops.fence }, "lease lost before the push: not pushing");
+  return abandon("lease lost before the push");
+}
+
+/**
+ * An agent of either role starts only while the attempt holds its repository lease (the
+ * check, the archive and the workspace take time; this executor may have been paused).
+ */
+export async function leaseLostBeforeAgent(run: LoopRun): Promise<Outcome | undefined> {
+  const { stops, scope: s } = run.m;
+  if (await stops.stillHolds(s.ctx.config.nats.leaseTtl)) return undefined;
+  s.log.warn({ fence: stops.fence }, "lease lost before the agent started");
+  return abandon("lease lost before the agent started");
 }
 
 /** Why an agent phase stopped short, in the words decideOutcome understands. */

@@ -1,10 +1,9 @@
 import type { LoopRound, TaskResult } from "@nightshift/contracts";
 import type { Outcome } from "@nightshift/messaging";
 import type { GitFacts } from "@nightshift/workspace";
-import { pushWork } from "./deliver.ts";
 import { finish, retryLater, type Ending } from "./finalize.ts";
 import { land } from "./landing.ts";
-import type { LoopRun } from "./loop-context.ts";
+import { pushLeaseLost, pushRound, type LoopRun } from "./loop-context.ts";
 
 export interface LoopEnding {
   state: Ending["state"];
@@ -25,9 +24,10 @@ function baseResult(run: LoopRun, outcome: string, summary?: string): TaskResult
 }
 
 /**
- * Ends the loop without an approval. The round keeps its outcome (a round already over
- * keeps its own); the work so far stays on the task's branch, pushed with `facts` (what
- * a round stopped by a limit produced) or as the earlier rounds pushed it.
+ * Ends the loop without an approval. The work so far stays on the task's branch: pushed
+ * here with `facts` (what a round stopped by a limit produced; first, so a failed push
+ * leaves the round to be run again) or as the earlier rounds pushed it. Then the round
+ * keeps its outcome (a round already over keeps its own).
  */
 export async function endLoop(
   run: LoopRun,
@@ -37,18 +37,9 @@ export async function endLoop(
 ): Promise<Outcome> {
   const s = run.m.scope;
   const result = baseResult(run, e.reason, e.summary);
-  if (round) {
-    if (round.phase !== "done") {
-      round.phase = "done";
-      round.outcome = e.reason;
-      round.finishedAt = new Date().toISOString();
-    }
-    await run.archive.save(round);
-    run.archive.event(round.n, "ended", `${e.reason}: ${e.detail}`);
-  }
-  const head = facts?.head ?? [...run.archive.rounds()].reverse().find((r) => r.head)?.head;
   if (facts && e.reason !== "disk-quota") {
-    const pushed = await pushWork(s.ctx.workspaces, run.m.ws, facts, s.ctx.secrets);
+    const pushed = await pushRound(run, facts);
+    if (pushed.kind === "lease-lost") return pushLeaseLost(run);
     if (pushed.kind === "failed") return retryLater(s, "push-failed", pushed.detail);
     if (pushed.kind === "refused")
       return finish(s, {
@@ -59,10 +50,22 @@ export async function endLoop(
       });
     result.pushed = !facts.noop;
     if (pushed.commit !== undefined) result.commit = pushed.commit;
-  } else if (head !== undefined && facts === undefined) {
+  } else if (facts === undefined) {
     // Earlier rounds pushed their heads as they finished.
-    result.pushed = true;
-    result.commit = head;
+    const head = [...run.archive.rounds()].reverse().find((r) => r.head)?.head;
+    if (head !== undefined) {
+      result.pushed = true;
+      result.commit = head;
+    }
+  }
+  if (round) {
+    if (round.phase !== "done") {
+      round.phase = "done";
+      round.outcome = e.reason;
+      round.finishedAt = new Date().toISOString();
+    }
+    await run.archive.save(round);
+    run.archive.event(round.n, "ended", `${e.reason}: ${e.detail}`);
   }
   return finish(s, { state: e.state, reason: e.reason, detail: e.detail, result });
 }
@@ -76,7 +79,8 @@ export async function endLoop(
 export async function approve(run: LoopRun, round: LoopRound, facts: GitFacts): Promise<Outcome> {
   const s = run.m.scope;
   const head = round.head ?? facts.head;
-  const pushed = await pushWork(s.ctx.workspaces, run.m.ws, facts, s.ctx.secrets);
+  const pushed = await pushRound(run, facts);
+  if (pushed.kind === "lease-lost") return pushLeaseLost(run);
   if (pushed.kind === "failed") return retryLater(s, "push-failed", pushed.detail);
   if (pushed.kind === "refused")
     return finish(s, {
@@ -91,6 +95,7 @@ export async function approve(run: LoopRun, round: LoopRound, facts: GitFacts): 
     commit: head,
   };
   const landing = await land(run, round, facts);
+  if (landing.kind === "lease-lost") return pushLeaseLost(run);
   if (landing.kind === "retry") return retryLater(s, "landing", landing.detail);
   if (landing.kind === "done") result.landing = landing.landing;
   run.archive.event(

@@ -1,14 +1,15 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { submitTask, taskRounds } from "@nightshift/client";
-import { ReviewRequest } from "@nightshift/contracts";
+import { Keys, ReviewRequest } from "@nightshift/contracts";
 import { reply, startModelServer, type ModelServer } from "@nightshift/model-server";
-import { git, makeTestRepo, startTestNats, type TestNats } from "@nightshift/testkit";
+import { git, makeTestRepo, startTestNats, waitFor, type TestNats } from "@nightshift/testkit";
 import {
   approveReport,
   changesReport,
   eventsOf,
   finished,
   loopExecutor,
+  promptsSeen,
   reportCommand,
   reviewerTurns,
   workerTurns,
@@ -189,4 +190,46 @@ describe("review loop guards", () => {
       "claude-opus-4-1-review",
     ]);
   });
+
+  it("does not push a round, nor start its reviewer, when the lease was taken over meanwhile", async () => {
+    // Renewals are rare: only the checks before the push and before an agent can notice.
+    const { svc } = await executor({ nats: { heartbeat: "3s", ackWait: "6s", leaseTtl: "9s" } });
+    const repo = await makeTestRepo();
+    const [first, ...rest] = workerTurns({ "hello.txt": "hello world\n" }, "Wrote hello.txt.");
+    model.script({ ...first!, delayMs: 1000 }, ...rest);
+    const { task } = await submitTask(svc.bus, {
+      prompt: "Greet the world",
+      repo: repo.origin,
+      backend: "api",
+      loop: { maxRounds: 2 },
+    });
+    // the worker is running (its first answer is on its way) when the lease is taken
+    await waitFor(() => model.modelRequests().length > mark);
+    const started = (await svc.bus.tasks.get(task.id))!.record;
+    const key = Keys.repoLease(task.repo!.key);
+    await svc.bus.kv.leases.delete(key);
+    const thief = await svc.bus.kv.leases.create(key, JSON.stringify({ owner: "other" }));
+    expect(thief).toBeGreaterThan(started.executor?.fence ?? 0);
+    await waitFor(() => model.pending() === 0, { message: "the worker's turns" });
+    const status = async () =>
+      ((await svc.services[0]?.component.status?.()) as { running: unknown[] }).running.length;
+    await waitFor(async () => (await status()) === 0, {
+      timeoutMs: 10_000,
+      message: "the attempt to end",
+    });
+    expect(await repo.branches()).toEqual(["main"]);
+    const held = (await svc.bus.tasks.get(task.id))?.record;
+    expect(held?.rounds?.map((r) => `${r.n}:${r.phase}`)).toEqual(["1:work"]);
+    expect(promptsSeen(model, mark).some((p) => p.includes("## Review request"))).toBe(false);
+    // The other holder lets go: the redelivered task redoes round 1's work, once, and goes on.
+    model.script(
+      ...workerTurns({ "hello.txt": "hello world\n" }, "Wrote hello.txt."),
+      ...reviewerTurns(approveReport()),
+    );
+    await svc.bus.kv.leases.delete(key, { previousSeq: thief });
+    const rec = await finished(svc, task.id);
+    expect(rec.state, rec.detail).toBe("succeeded");
+    expect(rec.attempts).toBe(2);
+    expect(await repo.log(`nightshift/${task.id}`)).toHaveLength(2);
+  }, 60_000);
 });

@@ -12,7 +12,7 @@ import { runAgentPhase } from "./agent-phase.ts";
 import { decideOutcome } from "./decide-outcome.ts";
 import { commitMessage, settleWork } from "./deliver.ts";
 import { retryLater, setAside } from "./finalize.ts";
-import { interruption, stopOf, type LoopRun } from "./loop-context.ts";
+import { interruption, leaseLostBeforeAgent, stopOf, type LoopRun } from "./loop-context.ts";
 import { endLoop } from "./loop-end.ts";
 import { fixListOf, type WorkerStep } from "./loop-worker.ts";
 import { repositorySettings, runRepoCheck } from "./repo-check.ts";
@@ -149,6 +149,8 @@ export async function reviewPhase(
     ctx.config.prompts,
   );
   archive.event(round.n, "review", `${reviewer.name} reviews ${head.slice(0, 10)}`);
+  const lost = await leaseLostBeforeAgent(run);
+  if (lost) return { kind: "ended", outcome: lost };
   const phase = await runAgentPhase({
     ctx,
     task,

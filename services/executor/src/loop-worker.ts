@@ -5,10 +5,17 @@ import { buildPrompt } from "@nightshift/prompts";
 import { git, instructionList, type GitFacts } from "@nightshift/workspace";
 import { runAgentPhase } from "./agent-phase.ts";
 import { decideOutcome } from "./decide-outcome.ts";
-import { commitMessage, pushWork, settleWork } from "./deliver.ts";
+import { commitMessage, settleWork } from "./deliver.ts";
 import { formatBytes } from "./disk-quota.ts";
 import { finish, retryLater } from "./finalize.ts";
-import { interruption, stopOf, type LoopRun } from "./loop-context.ts";
+import {
+  interruption,
+  leaseLostBeforeAgent,
+  pushLeaseLost,
+  pushRound,
+  stopOf,
+  type LoopRun,
+} from "./loop-context.ts";
 import { endLoop } from "./loop-end.ts";
 import { workspaceForRound } from "./loop-workspace.ts";
 
@@ -84,6 +91,8 @@ export async function workerPhase(
     "work",
     `${worker.name} works${fixList.length ? ` on ${fixList.length} fix(es)` : ""}`,
   );
+  const lost = await leaseLostBeforeAgent(run);
+  if (lost) return { kind: "ended", outcome: lost };
   const phase = await runAgentPhase({
     ctx,
     task,
@@ -179,7 +188,8 @@ export async function workerPhase(
     };
   if (!facts) throw new Error("a round without a workspace cannot be reviewed");
 
-  const pushed = await pushWork(ctx.workspaces, ws, facts, ctx.secrets);
+  const pushed = await pushRound(run, facts);
+  if (pushed.kind === "lease-lost") return { kind: "ended", outcome: pushLeaseLost(run) };
   if (pushed.kind === "failed")
     return { kind: "ended", outcome: await retryLater(s, "push-failed", pushed.detail) };
   if (pushed.kind === "refused") {

@@ -7,7 +7,7 @@ import { instructionList, type GitFacts, type Workspace } from "@nightshift/work
 import { runAgentPhase, type AgentPhase } from "./agent-phase.ts";
 import { awaitCheckpoint } from "./checkpoint.ts";
 import { decideOutcome, type Decision } from "./decide-outcome.ts";
-import { commitMessage, pushWork, settleWork } from "./deliver.ts";
+import { commitMessage, leaseCheck, pushWork, settleWork } from "./deliver.ts";
 import { formatBytes, type QuotaWatch } from "./disk-quota.ts";
 import { finish, retryLater, setAside, type AttemptScope } from "./finalize.ts";
 import { tripBreaker } from "./rate-limit-breaker.ts";
@@ -73,6 +73,12 @@ export async function runSingle(m: ModeInput): Promise<Outcome> {
   let decision: Decision;
   let approvedNote: string | undefined;
   for (let continuations = 0; ; continuations++) {
+    // The lease was taken before the workspace was made (a clone can take long; this
+    // executor may have been paused meanwhile): the agent starts only while it holds.
+    if (!(await stops.stillHolds(cfg.nats.leaseTtl))) {
+      s.log.warn({ fence: stops.fence }, "lease lost before the agent started");
+      return abandon("lease lost before the agent started");
+    }
     phase = await runAgentPhase({
       ctx,
       task,
@@ -276,7 +282,17 @@ export async function runSingle(m: ModeInput): Promise<Outcome> {
   // Partial work is kept on the branch when a limit stopped the agent; not when the
   // workspace overflowed its quota (what filled it is suspect) or a person said no.
   if (facts && decision.reason !== "disk-quota") {
-    const pushed = await pushWork(ctx.workspaces, ws, facts, ctx.secrets);
+    const pushed = await pushWork(
+      ctx.workspaces,
+      ws,
+      facts,
+      ctx.secrets,
+      leaseCheck(() => stops.stillHolds(cfg.nats.leaseTtl)),
+    );
+    if (pushed.kind === "lease-lost") {
+      s.log.warn({ fence: stops.fence }, "lease lost before the push: not pushing");
+      return abandon("lease lost before the push");
+    }
     if (pushed.kind === "failed") return retryLater(s, "push-failed", pushed.detail);
     if (pushed.kind === "refused") {
       return finish(s, {
@@ -340,7 +356,17 @@ export async function keepPartialWork(m: ModeInput): Promise<Outcome | undefined
     commitMessage(s.task.prompt, s.task.id, s.record.attempt),
   );
   if (settled.kind === "failed") return retryLater(s, "workspace", settled.detail);
-  const pushed = await pushWork(s.ctx.workspaces, ws, settled.facts, s.ctx.secrets);
+  const pushed = await pushWork(
+    s.ctx.workspaces,
+    ws,
+    settled.facts,
+    s.ctx.secrets,
+    leaseCheck(() => m.stops.stillHolds(s.ctx.config.nats.leaseTtl)),
+  );
+  if (pushed.kind === "lease-lost") {
+    s.log.warn({ fence: m.stops.fence }, "lease lost before the push: not pushing");
+    return abandon("lease lost before the push");
+  }
   if (pushed.kind === "refused") {
     return finish(s, {
       state: "failed",

@@ -2,6 +2,7 @@ import { coerceError } from "@nightshift/errors";
 import type { JsMsg, Lease } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
 import type { CancelWatch } from "./cancel-watch.ts";
+import { confirmLease } from "./confirm-lease.ts";
 
 /** Why an attempt was stopped from outside the agent. */
 export type StopReason =
@@ -53,6 +54,27 @@ export class AttemptStops {
     }, o.heartbeatMs);
     this.#offCancel = o.cancels.on(o.taskId, () => this.halt("cancelled"));
     o.force.addEventListener("abort", this.#onForce, { once: true });
+  }
+
+  /** The repository lease's fencing token (when the task has a repository). */
+  get fence(): number | undefined {
+    return this.#o.lease?.acquiredFence;
+  }
+
+  /**
+   * Whether the attempt still holds its repository lease (true without one): not once the
+   * heartbeat found it lost, otherwise as a renewal answers (see confirmLease). Asked before
+   * the agent starts and right before a push.
+   */
+  stillHolds(leaseTtlMs: number): Promise<boolean> {
+    const lease = this.#o.lease;
+    if (!lease) return Promise.resolve(true);
+    if (this.reason === "lease-lost") return Promise.resolve(false);
+    return confirmLease(lease, {
+      timeoutMs: leaseTtlMs,
+      intervalMs: Math.min(500, this.#o.heartbeatMs),
+      signal: this.#o.force,
+    });
   }
 
   /** Aborted when the attempt must stop; `reason` is a StopReason. */

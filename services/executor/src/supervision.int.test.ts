@@ -47,7 +47,7 @@ async function executor(extra: Record<string, unknown> = {}): Promise<InProcessS
         executor: { slots: 2, workspaces: root, retryDelay: "200ms", killGrace: "500ms" },
         backends: {
           shell: { type: "command", argv: ["sh", "-c", "{prompt}"] },
-          api: { type: "anthropic", model: "claude-sonnet-4-5" },
+          api: { type: "anthropic", model: "claude-sonnet-4-6" },
         },
         ...extra,
       },

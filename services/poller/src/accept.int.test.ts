@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@nightshift/config";
-import { deterministicTaskId } from "@nightshift/contracts";
+import { deterministicTaskId, NO_REPO_KEY, Streams, Subjects, Task } from "@nightshift/contracts";
 import {
   connectNats,
+  newRecord,
   openBus,
   provision,
   type Bus,
@@ -119,6 +120,22 @@ describe("accepting triggers", () => {
     expect(await bus.tasks.get(deterministicTaskId("t", "b:checks-1"))).toBeUndefined();
     const due = await bus.kv.cursors.get(CursorKeys.due("test/b"));
     expect(due?.operation === "PUT").toBe(false);
+  });
+
+  // Found by the fault suite: a publish stored the task's record, then its message failed
+  // (a stream leader was being elected); the next poll found the record, took the trigger
+  // for handled and never published the message. The task stayed queued forever: lost.
+  it("completes a publish that stored the record but not the message", async () => {
+    const now = { t: Date.now() };
+    const ctx = context(now);
+    const t = trigger("test/d", "d:1");
+    await bus.tasks.create(newRecord(Task.parse(t.task)));
+    expect(await acceptTrigger(ctx, t)).toBe("duplicate");
+    const m = await bus.jsm.streams.getMessage(Streams.tasks, {
+      last_by_subj: Subjects.taskRun(NO_REPO_KEY),
+    });
+    expect(m?.json<{ id: string }>().id).toBe(t.task["id"]);
+    expect((await ctx.items.get("test/d")).state.handled).toContain("d:1");
   });
 
   it("caps automatic triggers, tells the item once, and lets a person start over", async () => {

@@ -31,8 +31,12 @@ export async function acceptTrigger(ctx: AcceptContext, t: Trigger): Promise<Acc
   const now = (ctx.now ?? Date.now)();
   const at = new Date(now).toISOString();
   const id = String(t.task["id"]);
-  if (await ctx.bus.tasks.get(id)) {
+  const existing = await ctx.bus.tasks.get(id);
+  if (existing) {
     // Already a task (its trigger was handled long ago, or by another replica just now).
+    // One still `queued` may be all a publish that failed half-way left (the record, not
+    // the message): publishing again completes it; its id as Nats-Msg-Id absorbs a repeat.
+    if (existing.record.state === "queued") await publishTask(ctx.bus, t.task as TaskInputShape);
     await ctx.items.update(t.item, (s) =>
       s.handled.includes(t.key) && s.pending?.key !== t.key
         ? { result: 0 }

@@ -19,7 +19,7 @@ export interface FireDeps {
 
 /**
  * One fire of a schedule: checks enabled and pause flags, skips the gate when the slot's
- * task already exists, evaluates the gate, and publishes with `Nats-Msg-Id`
+ * task already exists (publishing it again only while it is still queued), evaluates the gate, and publishes with `Nats-Msg-Id`
  * `sched:<name>:<slot>` and a task id derived from it, so a fire repeated by another leader,
  * a restart or `nightshift trigger` is absorbed.
  */
@@ -43,8 +43,13 @@ export async function fireSlot(
     };
   }
   const task = scheduleTask(name, schedule, slot);
-  if (await deps.bus.tasks.get(task.id)) return { outcome: "duplicate", slot, taskId: task.id };
-  if (schedule.gate) {
+  const existing = await deps.bus.tasks.get(task.id);
+  // A record still `queued` may be all an earlier fire left: it failed between the record
+  // and the message. Publishing again completes it (the slot's Nats-Msg-Id absorbs it when
+  // the message is there). A record past `queued` had its message.
+  if (existing && existing.record.state !== "queued")
+    return { outcome: "duplicate", slot, taskId: task.id };
+  if (!existing && schedule.gate) {
     const verdict = await evaluateGate(schedule.gate, {
       env: deps.env,
       cwd: deps.cwd,
@@ -63,5 +68,5 @@ export async function fireSlot(
     }
   }
   const published = await publishTask(deps.bus, task, { msgId: slotKey(name, slot) });
-  return { outcome: published.created ? "published" : "duplicate", slot, taskId: task.id };
+  return { outcome: published.stored ? "published" : "duplicate", slot, taskId: task.id };
 }

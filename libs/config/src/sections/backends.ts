@@ -113,7 +113,7 @@ export const ANTHROPIC_TOOLS = [
 /** `anthropic`: nightshift's own tool-use loop on the Messages API; tools run in the sandbox. */
 export const AnthropicBackendConfig = z.strictObject({
   type: z.literal("anthropic"),
-  model: z.string().min(1).default("claude-sonnet-4-5"),
+  model: z.string().min(1).default("claude-sonnet-4-6"),
   maxTurns: z.number().int().positive().default(50),
   maxTokens: z.number().int().positive().default(8192),
   systemPrompt: z.string().optional(),

@@ -16,7 +16,7 @@ export const ExecutorConfig = z.strictObject({
   maxAttempts: z.number().int().min(1).default(3),
   /** Delay before retrying a task whose attempt failed for a retryable reason. */
   retryDelay: duration().default(30_000),
-  /** Delay before looking again at a task whose repository is busy. */
+  /** Delay before looking again at a task whose repository is busy (spread over ±50 %). */
   busyDelay: duration().default(5_000),
   /** How long a shutting-down executor lets running tasks finish before stopping them. */
   drainTimeout: duration().default(30_000),

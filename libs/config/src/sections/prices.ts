@@ -13,7 +13,7 @@ export type ModelPrice = z.infer<typeof ModelPrice>;
 
 /**
  * Prices by model id or id prefix; the longest matching key wins
- * (`claude-sonnet-4` prices `claude-sonnet-4-5-20250929`). Entries here are added to the
+ * (`claude-sonnet-4` prices `claude-sonnet-4-6`). Entries here are added to the
  * built-in table and replace its entries of the same key.
  */
 export const PricesConfig = z.record(z.string().min(1), ModelPrice);
