@@ -56,7 +56,8 @@ async function open(driver: "bwrap" | "none", ws: string, home: string, root?: b
 
 async function run(box: TaskSandbox, script: string): Promise<string> {
   const proc = box.spawn({
-    argv: ["sh", "-c", script],
+    // one stream: the order of what it says is the order it happened in
+    argv: ["sh", "-c", `exec 2>&1; ${script}`],
     cwd: box.workspace,
     env: { PATH, ...box.env },
   });
