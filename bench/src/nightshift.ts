@@ -56,7 +56,17 @@ export async function runNightshift(
         workspaces: join(dir, "ws"),
         ...(o.busyDelay !== undefined ? { busyDelay: o.busyDelay } : {}),
       },
-      backends: { true: { type: "command", argv: ["true"] } },
+      // Tasks on a repository must change it (an agent that changes nothing is a NOOP, a
+      // failure): each writes its id to a file, which is committed and pushed.
+      backends: {
+        true: {
+          type: "command",
+          argv:
+            o.repos === undefined
+              ? ["true"]
+              : ["sh", "-c", 'echo "$NIGHTSHIFT_TASK_ID" > bench.txt'],
+        },
+      },
       sandbox: { driver: o.sandbox ?? "none" },
     }),
   );

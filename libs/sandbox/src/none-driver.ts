@@ -44,8 +44,8 @@ export function noneDriver(opts: NoneDriverOptions = { limits: {} }): SandboxDri
       if (opts.users) {
         user = await takeTaskUser(opts.users.pool, opts.users, [o.workspace, o.home]);
         try {
-          await assertReachable(o.workspace, user.uid, user.gid);
-          await assertReachable(o.home, user.uid, user.gid);
+          assertReachable(o.workspace, user.uid, user.gid);
+          assertReachable(o.home, user.uid, user.gid);
         } catch (err) {
           await user.release();
           throw err;
