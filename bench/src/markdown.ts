@@ -6,6 +6,9 @@ import type { NightshiftRun } from "./nightshift.ts";
 import type { RunResult } from "./result.ts";
 import { summarise } from "./stats.ts";
 
+/** A service's largest RSS under a described load, or why it was not measured. */
+export type UnderLoadRss = { mb: number; load: string } | { notMeasured: string };
+
 export interface BenchReport {
   samples: number;
   burst: number;
@@ -28,7 +31,7 @@ export interface BenchReport {
     | undefined;
   memory: {
     idle: Record<string, number>;
-    underLoad: Record<string, { mb: number; load: string }>;
+    underLoad: Record<string, UnderLoadRss>;
     baselines?: { floor: number; bullmq: number };
   };
 }
@@ -212,12 +215,15 @@ export function renderMarkdown(r: BenchReport): string {
     "",
     ...table(
       ["service", "idle", "under load", "load"],
-      Object.keys(m.idle).map((name) => [
-        name,
-        f(m.idle[name] ?? NaN, 0),
-        m.underLoad[name] ? f(m.underLoad[name].mb, 0) : "–",
-        m.underLoad[name]?.load ?? "no workload in this bench",
-      ]),
+      Object.keys(m.idle).map((name) => {
+        const u = m.underLoad[name];
+        return [
+          name,
+          f(m.idle[name] ?? NaN, 0),
+          u && "mb" in u ? f(u.mb, 0) : "–",
+          !u ? "no workload in this bench" : "mb" in u ? u.load : `not measured: ${u.notMeasured}`,
+        ];
+      }),
     ),
   );
   if (m.baselines)
