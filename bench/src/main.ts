@@ -12,9 +12,11 @@ import { connectNats, openBus, provision, type Bus } from "@nightshift/messaging
 import { findNatsServer, startNatsServer, type RunningNatsServer } from "@nightshift/natsd";
 import { runBullmq } from "./bullmq.ts";
 import { runContention } from "./contention.ts";
+import { emailGatewayUnderLoad } from "./email-gateway-load.ts";
 import { runFloor } from "./floor.ts";
 import { renderMarkdown, type BenchReport } from "./markdown.ts";
 import { runNightshift } from "./nightshift.ts";
+import { pollerUnderLoad } from "./poller-load.ts";
 import { startRedis } from "./redis.ts";
 import { makeRepos } from "./repos.ts";
 import { idleRss, notifierUnderLoad, schedulerUnderLoad } from "./services.ts";
@@ -25,6 +27,7 @@ const BURST = Number(process.env["BENCH_BURST"] ?? 1000);
 const CONTENTION_BURST = Number(process.env["BENCH_CONTENTION_BURST"] ?? 100);
 const SLOTS = [1, 8, 32];
 const say = (m: string): void => void process.stderr.write(`[bench] ${m}\n`);
+const f1 = (n: number): string => n.toFixed(1);
 
 interface Nats {
   server: RunningNatsServer;
@@ -159,6 +162,33 @@ try {
     mb: notified.maxRssMb,
     load: `a webhook per finished task while 500 tasks drain (${notified.received} sent, earlier runs' events included)`,
   };
+
+  // The poller's and the gateway's tasks go to a server of their own: no executor takes
+  // them, none of them lingers for a later run, and they are counted apart.
+  const sources = await startNats(bin.path, join(root, "nats-sources"), false);
+  try {
+    const load = { repos: 4, issuesPerRepo: 75, pullsPerRepo: 2, afterMs: 5_000 };
+    say("poller under load…");
+    const polled = await pollerUnderLoad(sources.server.url, sources.bus, load);
+    report.memory.underLoad["poller"] = {
+      mb: polled.maxRssMb,
+      load: `${load.repos} repositories on a fake GitHub with ${load.repos * load.issuesPerRepo} labelled issues and ${load.repos * load.pullsPerRepo} of the agent's pull requests with a failing check, polled every 500 ms: ${polled.tasks} of ${polled.expected} tasks in ${f1(polled.seconds)} s, then ${f1(load.afterMs / 1000)} s of status comments (${polled.comments} written by then)`,
+    };
+    say("email gateway under load…");
+    const mails = 300;
+    const mailed = await emailGatewayUnderLoad(sources.server.url, sources.bus, mails);
+    if ("notMeasured" in mailed)
+      say(`email gateway under load: not measured: ${mailed.notMeasured}`);
+    report.memory.underLoad["email-gateway"] =
+      "notMeasured" in mailed
+        ? mailed
+        : {
+            mb: mailed.maxRssMb,
+            load: `${mails} mails arriving at once in a Dovecot inbox (one in ten with an attachment): ${mailed.tasks} of ${mailed.expected} tasks in ${f1(mailed.seconds)} s`,
+          };
+  } finally {
+    await sources.close();
+  }
   report.memory.baselines = {
     floor: executor8?.floor.maxRssMb ?? 0,
     bullmq: executor8?.bullmq.maxRssMb ?? 0,

@@ -6,6 +6,9 @@ import type { NightshiftRun } from "./nightshift.ts";
 import type { RunResult } from "./result.ts";
 import { summarise } from "./stats.ts";
 
+/** A service's largest RSS under a described load, or why it was not measured. */
+export type UnderLoadRss = { mb: number; load: string } | { notMeasured: string };
+
 export interface BenchReport {
   samples: number;
   burst: number;
@@ -28,7 +31,7 @@ export interface BenchReport {
     | undefined;
   memory: {
     idle: Record<string, number>;
-    underLoad: Record<string, { mb: number; load: string }>;
+    underLoad: Record<string, UnderLoadRss>;
     baselines?: { floor: number; bullmq: number };
   };
 }
@@ -176,8 +179,8 @@ export function renderMarkdown(r: BenchReport): string {
       "",
       "## Per-repository lease contention",
       "",
-      `${c.burst} tasks on repositories (each task clones its repository; the agent changes`,
-      `nothing, so nothing is pushed), ${c.slots} slots: spread over ${c.burst} repositories, then all on ${c.contended[0]?.repos ?? "?"}.`,
+      `${c.burst} tasks on repositories (each task clones its repository, its agent writes one file,`,
+      `which is committed and pushed on the task's branch), ${c.slots} slots: spread over ${c.burst} repositories, then all on ${c.contended[0]?.repos ?? "?"}.`,
       "Only one task per repository runs at a time; the others are put back for `busyDelay` and",
       "looked at again. *Busy share*: tasks/s × mean task time (running → succeeded) ÷ repositories,",
       "the share of the time each repository was running a task; 1 would be no idle gap between tasks.",
@@ -212,12 +215,15 @@ export function renderMarkdown(r: BenchReport): string {
     "",
     ...table(
       ["service", "idle", "under load", "load"],
-      Object.keys(m.idle).map((name) => [
-        name,
-        f(m.idle[name] ?? NaN, 0),
-        m.underLoad[name] ? f(m.underLoad[name].mb, 0) : "–",
-        m.underLoad[name]?.load ?? "no workload in this bench",
-      ]),
+      Object.keys(m.idle).map((name) => {
+        const u = m.underLoad[name];
+        return [
+          name,
+          f(m.idle[name] ?? NaN, 0),
+          u && "mb" in u ? f(u.mb, 0) : "–",
+          !u ? "no workload in this bench" : "mb" in u ? u.load : `not measured: ${u.notMeasured}`,
+        ];
+      }),
     ),
   );
   if (m.baselines)

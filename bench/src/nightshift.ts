@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +43,8 @@ export async function runNightshift(
   o: NightshiftRunOptions,
 ): Promise<NightshiftRun> {
   const dir = mkdtempSync(join(tmpdir(), "ns-bench-"));
+  // Agents run as an unprivileged uid when the executor is root: they must reach the workspaces.
+  chmodSync(dir, 0o755);
   const config = join(dir, "nightshift.yml");
   writeFileSync(
     config,
@@ -54,7 +56,17 @@ export async function runNightshift(
         workspaces: join(dir, "ws"),
         ...(o.busyDelay !== undefined ? { busyDelay: o.busyDelay } : {}),
       },
-      backends: { true: { type: "command", argv: ["true"] } },
+      // Tasks on a repository must change it (an agent that changes nothing is a NOOP, a
+      // failure): each writes its id to a file, which is committed and pushed.
+      backends: {
+        true: {
+          type: "command",
+          argv:
+            o.repos === undefined
+              ? ["true"]
+              : ["sh", "-c", 'echo "$NIGHTSHIFT_TASK_ID" > bench.txt'],
+        },
+      },
       sandbox: { driver: o.sandbox ?? "none" },
     }),
   );
@@ -72,6 +84,15 @@ export async function runNightshift(
   const dispatch = new Map<string, number>();
   const done = new Map<string, number>();
   const waiters = new Map<string, () => void>();
+  let failure: Error | undefined;
+  let fail = (_e: Error): void => undefined;
+  const failed = new Promise<never>((_resolve, reject) => {
+    fail = (e) => {
+      failure ??= e;
+      reject(e);
+    };
+  });
+  failed.catch(() => undefined);
   const dec = new TextDecoder();
   const agent = nc.subscribe("events.task.*.agent", {
     callback: (_e, m) => {
@@ -87,7 +108,15 @@ export async function runNightshift(
   const took = new Map<string, number>();
   const state = nc.subscribe("events.task.*.state", {
     callback: (_e, m) => {
-      const e = JSON.parse(dec.decode(m.data)) as { taskId: string; state: string; at: string };
+      const e = JSON.parse(dec.decode(m.data)) as {
+        taskId: string;
+        state: string;
+        at: string;
+        detail?: string;
+      };
+      // A benchmark of tasks that fail measures nothing: stop at the first one.
+      if (e.state === "failed")
+        fail(new Error(`bench task ${e.taskId} ${e.state}: ${e.detail ?? "no detail"}`));
       if (e.state === "running") startedAt.set(e.taskId, Date.parse(e.at));
       if (e.state === "succeeded" || e.state === "failed") {
         const from = startedAt.get(e.taskId);
@@ -98,7 +127,11 @@ export async function runNightshift(
     },
   });
   const until = (id: string): Promise<void> =>
-    done.has(id) ? Promise.resolve() : new Promise((resolve) => waiters.set(id, resolve));
+    failure !== undefined
+      ? Promise.reject(failure)
+      : done.has(id)
+        ? Promise.resolve()
+        : Promise.race([new Promise<void>((resolve) => waiters.set(id, resolve)), failed]);
   try {
     const latencies: number[] = [];
     for (let i = 0; i < o.samples; i++) {

@@ -31,7 +31,7 @@ export interface RunConsumerOptions {
 }
 
 export interface RunningConsumer {
-  /** Resolves when pulling stopped and every in-flight handler settled. */
+  /** Resolves when pulling stopped, every in-flight handler returned and its message settled. */
   done: Promise<void>;
   inFlight(): number;
 }
@@ -83,6 +83,23 @@ export function runConsumer(opts: RunConsumerOptions): RunningConsumer {
     return consumer;
   };
 
+  // Settling (ack, nak, DLQ copy) runs while the slot already pulls its next message: the
+  // outcome is decided, and the acknowledgement's round trip need not delay the next task.
+  const settling = new Set<Promise<void>>();
+  const settleInBackground = (msg: JsMsg, outcome: Outcome, started: number): void => {
+    const p = settle(msg, outcome, {
+      js: opts.js,
+      dlqSubject: opts.dlqSubject,
+      maxDeliveries: opts.maxDeliveries,
+      taskId: opts.taskIdOf?.(msg),
+    }).then(
+      (settled) => opts.onSettled?.(msg, settled, performance.now() - started),
+      (err: unknown) => opts.onPullError?.(coerceError(err)),
+    );
+    settling.add(p);
+    void p.finally(() => settling.delete(p));
+  };
+
   const handle = async (msg: JsMsg): Promise<void> => {
     inFlight++;
     const started = performance.now();
@@ -97,20 +114,9 @@ export function runConsumer(opts: RunConsumerOptions): RunningConsumer {
       outcome = outcomeFromError(err, msg.info.deliveryCount);
     } finally {
       if (timer) clearInterval(timer);
-    }
-    try {
-      const settled = await settle(msg, outcome, {
-        js: opts.js,
-        dlqSubject: opts.dlqSubject,
-        maxDeliveries: opts.maxDeliveries,
-        taskId: opts.taskIdOf?.(msg),
-      });
-      opts.onSettled?.(msg, settled, performance.now() - started);
-    } catch (err) {
-      opts.onPullError?.(coerceError(err));
-    } finally {
       inFlight--;
     }
+    settleInBackground(msg, outcome, started);
   };
 
   const slot = async (): Promise<void> => {
@@ -141,7 +147,9 @@ export function runConsumer(opts: RunConsumerOptions): RunningConsumer {
 
   const slots = Array.from({ length: opts.concurrency }, () => slot());
   return {
-    done: Promise.all(slots).then(() => undefined),
+    done: Promise.all(slots).then(async () => {
+      while (settling.size > 0) await Promise.all(settling);
+    }),
     inFlight: () => inFlight,
   };
 }

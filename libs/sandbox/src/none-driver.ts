@@ -51,8 +51,8 @@ export function noneDriver(opts: NoneDriverOptions = { limits: {} }): SandboxDri
           // A read-only agent owns only its folder in the copy; the rest stays the executor's.
           const dirs = copy ? [copy.output, o.home] : [o.workspace, o.home];
           user = await takeTaskUser(opts.users.pool, opts.users, dirs);
-          await assertReachable(workspace, user.uid, user.gid);
-          await assertReachable(o.home, user.uid, user.gid);
+          assertReachable(workspace, user.uid, user.gid);
+          assertReachable(o.home, user.uid, user.gid);
         }
       } catch (err) {
         await user?.release();

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import { SandboxError } from "./sandbox-error.ts";
 
@@ -7,10 +7,12 @@ import { SandboxError } from "./sandbox-error.ts";
  * the real path to its workspace. Fails with the first directory that stops it, rather
  * than letting the agent die later with "Permission denied".
  */
-export async function assertReachable(path: string, uid: number, gid: number): Promise<void> {
+export function assertReachable(path: string, uid: number, gid: number): void {
   let dir = dirname(path);
+  // Synchronous: a handful of stats of directories in the inode cache, on the dispatch
+  // path, where a thread-pool round trip per stat costs more than the stat.
   for (;;) {
-    const s = await stat(dir);
+    const s = statSync(dir);
     const search =
       s.uid === uid
         ? (s.mode & 0o100) !== 0

@@ -23,7 +23,7 @@ export async function takeTaskUser(
     throw new SandboxError("every agent uid is in use: more tasks than executor slots?");
   const gid = ids.firstGid + (uid - ids.firstUid);
   try {
-    for (const d of dirs) await chownTree(d, uid, gid);
+    await Promise.all(dirs.map((d) => chownTree(d, uid, gid)));
   } catch (err) {
     pool.give(uid);
     throw new SandboxError(`cannot give the task's directories to uid ${uid}`, { cause: err });

@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { TASK_ID_PATTERN } from "@nightshift/contracts";
@@ -8,7 +9,7 @@ import { git, GitError, gitMaybe } from "./git.ts";
 import { workspaceInstructions, type RepoInstructions } from "./instructions.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 import { landWorkspace, type LandResult } from "./land.ts";
-import { readMeta, writeMeta, type WorkspaceMeta, type WorkspaceOwner } from "./meta.ts";
+import { META_FILE, readMeta, writeMeta, type WorkspaceMeta, type WorkspaceOwner } from "./meta.ts";
 import { defaultBranch, Mirrors, withoutCredentials } from "./mirror.ts";
 import { neverPushedExcludes } from "./never-pushed.ts";
 import { pushWorkspace, type PushOptions, type PushResult } from "./push.ts";
@@ -85,7 +86,6 @@ export class Workspaces {
     const home = this.homeOf(taskId);
     const dir = join(home, "work");
     const now = new Date().toISOString();
-    const prev = await readMeta(home);
     const meta: WorkspaceMeta = {
       v: 1,
       taskId,
@@ -94,6 +94,20 @@ export class Workspaces {
       createdAt: now,
       updatedAt: now,
     };
+    if (!repo && !existsSync(home)) {
+      // The common case of a task without a repository, on the dispatch path: three
+      // metadata operations, done synchronously (each a few microseconds; the thread
+      // pool's round trips cost more than the work).
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(home, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+      return {
+        taskId,
+        home,
+        dir,
+        prepared: { mirror: "none", mirrorMs: 0, checkoutMs: 0, reused: false },
+      };
+    }
+    const prev = await readMeta(home);
     if (!repo) {
       await rm(home, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });

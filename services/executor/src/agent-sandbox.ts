@@ -1,4 +1,5 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdirSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { NightshiftConfig } from "@nightshift/config";
 import type { SandboxDriver, TaskSandbox } from "@nightshift/sandbox";
@@ -41,8 +42,9 @@ export async function openAgentPlace(
 ): Promise<AgentPlace> {
   const home = opts.home ?? taskHome(config, taskId);
   // other agents' uids may pass through the homes folder but not list it
-  await mkdir(dirname(home), { recursive: true, mode: 0o711 });
-  await mkdir(home, { recursive: true, mode: 0o700 });
+  // (synchronous: two metadata operations on the dispatch path)
+  mkdirSync(dirname(home), { recursive: true, mode: 0o711 });
+  mkdirSync(home, { recursive: true, mode: 0o700 });
   const box = await driver.open({
     taskId,
     workspace,

@@ -62,7 +62,15 @@ export function createTaskHandler(
       `d${msg.info.streamSequence}.${msg.info.deliveryCount}`,
     );
 
-    const [found, cancel] = await Promise.all([bus.tasks.get(task.id), ctx.cancels.check(task.id)]);
+    // A review loop's worker may have its own backend; the reviewer's is the loop's business.
+    const backendName = workerBackend(config, task);
+    // Read together: the record, a cancellation, and whether the task must wait (its
+    // backend is rate-limited or a budget is spent) before an attempt is spent on it.
+    const [found, cancel, holdBack] = await Promise.all([
+      bus.tasks.get(task.id),
+      ctx.cancels.check(task.id),
+      backendName !== undefined ? heldBack(ctx, task, backendName) : undefined,
+    ]);
     let stored = found;
     if (!stored) {
       // The message can arrive before its record (a producer crashed in between) or after the record expired.
@@ -112,8 +120,6 @@ export function createTaskHandler(
       return ack();
     }
 
-    // A review loop's worker may have its own backend; the reviewer's is the loop's business.
-    const backendName = workerBackend(config, task);
     let backend;
     try {
       if (backendName === undefined) {
@@ -141,7 +147,6 @@ export function createTaskHandler(
     }
 
     // Held back before an attempt is spent: the provider said to wait, or a budget is used up.
-    const holdBack = await heldBack(ctx, task, backendName);
     if (holdBack) {
       if (record.state !== "waiting" || record.waitReason !== holdBack.waitReason) {
         await bus.tasks.update(task.id, (r) =>
@@ -207,6 +212,9 @@ export function createTaskHandler(
     try {
       if (!ctx.quota.claim()) return retry("this executor has run its executor.maxTasks", 0);
       const attempt = record.attempts + 1;
+      // The workspace is made while the record says `running`: neither waits for the other.
+      const workspace = ctx.workspaces.prepare({ taskId: task.id, attempt, repo: task.repo });
+      workspace.catch(() => undefined);
       const out = await bus.tasks.update(
         task.id,
         (r) => {
@@ -225,12 +233,15 @@ export function createTaskHandler(
       );
       if (!out || out.record.state !== "running" || out.record.attempts !== attempt) {
         log.info("task finished or was cancelled while being picked up");
+        await workspace.catch(() => undefined);
+        await discardWorkspace();
         return ack();
       }
       return await runAttempt({
         ctx,
         task,
         started: out,
+        workspace,
         msg,
         lease,
         force: mc.force,

@@ -27,6 +27,8 @@ export interface AttemptInput {
   task: Task;
   /** The record as the handler wrote it when the attempt started (state running). */
   started: StoredRecord;
+  /** The task's workspace for this attempt, being prepared. */
+  workspace: Promise<Workspace>;
   msg: JsMsg;
   lease: Lease | undefined;
   force: AbortSignal;
@@ -41,12 +43,18 @@ export interface AttemptInput {
  * session is resumed from them).
  */
 export async function runAttempt(a: AttemptInput): Promise<Outcome> {
-  const outcome = await runOnce(a);
+  const record = new AttemptRecord(a.ctx.bus, a.started, a.ctx.instance);
+  const outcome = await runOnce(a, record);
   if (outcome.kind === "ack" || outcome.kind === "dead") {
-    await removeTaskHome(a.ctx.config, a.task.id).catch((err: unknown) =>
-      a.log.warn({ err }, "could not remove the agent's home"),
-    );
-    await forgetHome(a.ctx.bus.artifacts, a.task.id);
+    await Promise.all([
+      removeTaskHome(a.ctx.config, a.task.id).catch((err: unknown) =>
+        a.log.warn({ err }, "could not remove the agent's home"),
+      ),
+      // Homes are archived only for agents that named a session.
+      record.current().session !== undefined || a.started.record.session !== undefined
+        ? forgetHome(a.ctx.bus.artifacts, a.task.id)
+        : undefined,
+    ]);
   }
   return outcome;
 }
@@ -55,10 +63,9 @@ export async function runAttempt(a: AttemptInput): Promise<Outcome> {
  * One attempt's lifecycle: limits and heartbeats, the workspace and its quota, then the
  * task's mode does the work. Everything acquired here is released here.
  */
-async function runOnce(a: AttemptInput): Promise<Outcome> {
+async function runOnce(a: AttemptInput, record: AttemptRecord): Promise<Outcome> {
   const { ctx, task, msg, log } = a;
   const cfg = ctx.config;
-  const record = new AttemptRecord(ctx.bus, a.started, ctx.instance);
   const attempt = record.attempt;
   // The stream sequence keeps a redriven or retried task's events (attempts counted from 1
   // again, on a new message) from being taken for duplicates of its earlier run's.
@@ -103,7 +110,7 @@ async function runOnce(a: AttemptInput): Promise<Outcome> {
   let quota: QuotaWatch | undefined;
   try {
     try {
-      ws = await ctx.workspaces.prepare({ taskId: task.id, attempt, repo: task.repo });
+      ws = await a.workspace;
     } catch (err) {
       const e = coerceError(err);
       if (isNightshiftError(e, "PERMANENT")) {
