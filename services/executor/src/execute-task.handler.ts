@@ -17,7 +17,7 @@ import {
 import { busyDelay } from "./busy-delay.ts";
 import type { ExecutorContext } from "./context.ts";
 import { heldBack } from "./hold-back.ts";
-import { workerBackend } from "./loop-roles.ts";
+import { roleBackends, workerBackend } from "./loop-roles.ts";
 import { runAttempt } from "./run-attempt.ts";
 
 function describeZod(err: unknown): string {
@@ -69,7 +69,9 @@ export function createTaskHandler(
     const [found, cancel, holdBack] = await Promise.all([
       bus.tasks.get(task.id),
       ctx.cancels.check(task.id),
-      backendName !== undefined ? heldBack(ctx, task, backendName) : undefined,
+      backendName !== undefined
+        ? heldBack(ctx, task, roleBackends(config, task, backendName))
+        : undefined,
     ]);
     let stored = found;
     if (!stored) {

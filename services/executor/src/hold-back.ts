@@ -10,18 +10,23 @@ export interface HoldBack {
 }
 
 /**
- * Whether a task must wait before it runs: its backend's account is rate-limited (the
- * breaker another attempt opened), or its repository or source has spent its daily budget.
+ * Whether a task must wait before it runs: one of its backends' accounts is rate-limited
+ * (the breaker another attempt opened; a review loop has two roles), or its repository or
+ * source has spent its daily budget.
  */
 export async function heldBack(
   ctx: ExecutorContext,
   task: Task,
-  backend: string,
+  backends: readonly string[],
 ): Promise<HoldBack | undefined> {
-  const [breaker, over] = await Promise.all([
-    openBreaker(ctx.bus.kv.control, backend),
+  const names = [...new Set(backends)];
+  const [breakers, over] = await Promise.all([
+    Promise.all(names.map((b) => openBreaker(ctx.bus.kv.control, b))),
     overBudget(ctx.bus.kv.budgets, budgetScopes(task, ctx.config.budgets)),
   ]);
+  const i = breakers.findIndex((b) => b !== undefined);
+  const breaker = breakers[i];
+  const backend = names[i];
   if (breaker) {
     return {
       waitReason: "rate-limited",

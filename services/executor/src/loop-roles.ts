@@ -16,6 +16,11 @@ export function workerBackend(config: NightshiftConfig, task: Task): string | un
   );
 }
 
+/** The backends a task's attempt may use: its own, and a review loop's reviewer's. */
+export function roleBackends(config: NightshiftConfig, task: Task, worker: string): string[] {
+  return task.loop ? [worker, loopRoles(config, task, worker).reviewer.backend] : [worker];
+}
+
 /** A configured role's model, when it is meant for `backend`. */
 function configuredModel(
   role: { backend?: string | undefined; model?: string | undefined },
