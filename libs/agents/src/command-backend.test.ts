@@ -53,7 +53,7 @@ describe("command backend", () => {
     ]);
   });
 
-  it("writes the prompt to stdin and expands placeholders", async () => {
+  it("writes the prompt to stdin and expands template variables", async () => {
     const { input: i, events } = input("the prompt\n");
     const r = await registry.get("stdin").run(i);
     expect(r.exitCode).toBe(0);

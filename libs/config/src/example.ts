@@ -106,7 +106,7 @@ sandbox:
 
 # Prompt templates by task kind (adhoc, issue, pr-checks, pr-review, email, schedule, or
 # default), replacing the built-in ones; review is the review loop's reviewer prompt.
-# Placeholders: {{prompt}} {{card}} {{snapshot}} {{instructions}} {{fix_list}} {{rounds}}
+# Template variables: {{prompt}} {{card}} {{snapshot}} {{instructions}} {{fix_list}} {{rounds}}
 # {{result_contract}} {{review_request}} {{repo}} {{branch}} {{task_id}} {{kind}}
 # {{source}}; any other {{name}} is a config error.
 # prompts:

@@ -49,7 +49,7 @@ export {
 } from "./sections/notifier.ts";
 export { ApiConfig } from "./sections/api.ts";
 export { EXAMPLE_CONFIG } from "./example.ts";
-export { PromptsConfig, PROMPT_PLACEHOLDERS } from "./sections/prompts.ts";
+export { PromptsConfig, PROMPT_VARIABLES } from "./sections/prompts.ts";
 export { BudgetsConfig } from "./sections/budgets.ts";
 export { SupervisionConfig } from "./sections/supervision.ts";
 export { LoopConfig } from "./sections/loop.ts";

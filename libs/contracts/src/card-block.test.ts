@@ -37,6 +37,10 @@ describe("cardFromText", () => {
       /loop\.maxRounds/,
     );
     expect(cardFromText(body('{"acceptance": ["x"]}')).problem).toMatch(/goal/);
-    expect(cardFields(body('{"goal": ""}'))).toEqual({});
+    expect(cardFields(body('{"goal": ""}'), "Fix it")).toEqual({
+      prompt:
+        "Fix it\n\n(nightshift: the nightshift-card block is not a valid card: goal: Too small: expected string to have >=1 characters. The task runs without a card, as one run.)",
+    });
+    expect(cardFields("no block here", "Fix it")).toEqual({ prompt: "Fix it" });
   });
 });

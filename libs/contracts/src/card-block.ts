@@ -49,8 +49,22 @@ export function cardFromText(text: string | undefined): CardFromText {
   return { card, ...(loop ? { loop } : {}) };
 }
 
-/** The task fields a request's card block gives (none when there is no valid block). */
-export function cardFields(text: string | undefined): { card?: TaskCard; loop?: TaskLoop } {
-  const { card, loop } = cardFromText(text);
-  return { ...(card ? { card } : {}), ...(loop ? { loop } : {}) };
+/**
+ * The task fields a request's card block gives. A block that is not a valid card is not
+ * dropped in silence: the task runs without a card, and its prompt (which the agent,
+ * `status` and every notification show) ends with why the block was not used.
+ */
+export function cardFields(
+  text: string | undefined,
+  prompt: string,
+): { prompt: string; card?: TaskCard; loop?: TaskLoop } {
+  const { card, loop, problem } = cardFromText(text);
+  return {
+    prompt:
+      problem === undefined
+        ? prompt
+        : `${prompt}\n\n(nightshift: ${problem}. The task runs without a card, as one run.)`,
+    ...(card ? { card } : {}),
+    ...(loop ? { loop } : {}),
+  };
 }

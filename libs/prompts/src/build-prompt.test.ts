@@ -50,7 +50,7 @@ describe("buildPrompt", () => {
     expect(system).toContain("Do not push");
   });
 
-  it("uses a configured template and rejects unknown placeholders at config load", () => {
+  it("uses a configured template and rejects unknown template variables at config load", () => {
     const { config } = parseConfig(
       { prompts: { templates: { issue: "Do {{prompt}} on {{branch}}" } } },
       {},
@@ -59,7 +59,7 @@ describe("buildPrompt", () => {
       "Do Fix the crash on nightshift/abc123\n",
     );
     expect(() => parseConfig({ prompts: { templates: { issue: "{{secret}}" } } }, {})).toThrow(
-      /prompts\.templates\.issue: unknown placeholder \{\{secret\}\}/,
+      /prompts\.templates\.issue: unknown template variable \{\{secret\}\}/,
     );
   });
 

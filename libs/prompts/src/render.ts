@@ -1,5 +1,5 @@
 /**
- * Replaces `{{name}}` placeholders. Unknown names are left as they are (the config schema
+ * Replaces `{{name}}` template variables. Unknown names are left as they are (the config schema
  * rejects them up front); empty sections collapse so prompts have no runs of blank lines.
  */
 export function render(template: string, values: Readonly<Record<string, string>>): string {

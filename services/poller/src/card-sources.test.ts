@@ -86,4 +86,17 @@ describe("task cards from issue bodies", () => {
     expect(t.loop?.maxRounds).toBe(2);
     expect(fromLinear(null).card).toBeUndefined();
   });
+
+  it("a block that is not a valid card is not dropped in silence: the prompt says why", () => {
+    const bad =
+      'Saving crashes.\n\n```nightshift-card\n{"goal": "x", "loop": {"maxRounds": 0}}\n```';
+    for (const t of [fromGitHub(bad), fromLinear(bad)]) {
+      expect(t.card).toBeUndefined();
+      expect(t.loop).toBeUndefined();
+      expect(t.prompt).toMatch(
+        /\(nightshift: the nightshift-card block is not a valid card: loop\.maxRounds: .*The task runs without a card, as one run\.\)$/,
+      );
+    }
+    expect(fromGitHub(block).prompt).toBe("Resolve issue #12");
+  });
 });

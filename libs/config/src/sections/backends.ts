@@ -20,7 +20,7 @@ const resultFile = (byDefault: "required" | "optional") =>
   z.enum(["required", "optional"]).default(byDefault);
 
 /**
- * `command`: any agent CLI by argv template. Placeholders: `{prompt}`, `{taskId}`,
+ * `command`: any agent CLI by argv template. Template variables: `{prompt}`, `{taskId}`,
  * `{workspace}`, `{model}`, `{maxTurns}`. With `prompt: stdin` the prompt is written to the
  * process's stdin. A `preset` (aider, gptme, opencode) supplies `argv` and the model and
  * turn arguments; `argv` then replaces the preset's.

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-/** Placeholders a prompt template may use; anything else in `{{…}}` is a config error. */
-export const PROMPT_PLACEHOLDERS = [
+/** Variables a prompt template may use; anything else in `{{…}}` is a config error. */
+export const PROMPT_VARIABLES = [
   "prompt",
   "kind",
   "task_id",
@@ -20,10 +20,10 @@ export const PROMPT_PLACEHOLDERS = [
 const template = z.string().superRefine((text, ctx) => {
   for (const m of text.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
     const name = m[1] ?? "";
-    if (!(PROMPT_PLACEHOLDERS as readonly string[]).includes(name)) {
+    if (!(PROMPT_VARIABLES as readonly string[]).includes(name)) {
       ctx.addIssue({
         code: "custom",
-        message: `unknown placeholder {{${name}}} (known: ${PROMPT_PLACEHOLDERS.join(", ")})`,
+        message: `unknown template variable {{${name}}} (known: ${PROMPT_VARIABLES.join(", ")})`,
       });
     }
   }

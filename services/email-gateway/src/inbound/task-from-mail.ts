@@ -55,7 +55,6 @@ export function taskFromMail(t: MailTaskInput): TaskInputShape {
     id: t.taskId,
     createdAt: now,
     kind: "email",
-    prompt: prompt(t),
     source: {
       kind: "email",
       ref: mail.messageId,
@@ -95,6 +94,7 @@ export function taskFromMail(t: MailTaskInput): TaskInputShape {
         : {},
     inputs: t.inputs,
     ...(t.followUpOf !== undefined ? { followUpOf: t.followUpOf } : {}),
-    ...cardFields(mail.text),
+    // the prompt, and the card and loop of a nightshift-card block
+    ...cardFields(mail.text, prompt(t)),
   };
 }

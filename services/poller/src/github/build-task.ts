@@ -39,7 +39,6 @@ export function githubTask(s: GitHubTaskSpec): TaskInputShape {
     id: s.id,
     createdAt: new Date().toISOString(),
     kind: s.kind,
-    prompt: s.prompt,
     source: {
       kind: "github",
       ref: s.key,
@@ -57,6 +56,7 @@ export function githubTask(s: GitHubTaskSpec): TaskInputShape {
     ...(s.followUpOf !== undefined ? { followUpOf: s.followUpOf } : {}),
     ...(s.backend !== undefined ? { backend: s.backend } : {}),
     ...(s.model !== undefined ? { model: s.model } : {}),
-    ...cardFields(s.snapshot.body),
+    // the prompt, and the card and loop of a nightshift-card block
+    ...cardFields(s.snapshot.body, s.prompt),
   };
 }

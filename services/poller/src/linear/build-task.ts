@@ -35,7 +35,6 @@ export function linearTask(o: {
     id: o.id,
     createdAt: new Date().toISOString(),
     kind: "linear",
-    prompt: linearPrompt(issue, author),
     source: {
       kind: "linear",
       ref: o.key,
@@ -61,6 +60,7 @@ export function linearTask(o: {
     },
     ...(o.backend !== undefined ? { backend: o.backend } : {}),
     ...(o.model !== undefined ? { model: o.model } : {}),
-    ...cardFields(issue.description ?? undefined),
+    // the prompt, and the card and loop of a nightshift-card block
+    ...cardFields(issue.description ?? undefined, linearPrompt(issue, author)),
   };
 }
