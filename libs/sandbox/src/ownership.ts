@@ -1,20 +1,30 @@
-import { chmod, lchown, lstat, readdir } from "node:fs/promises";
+import { lchownSync, readdirSync } from "node:fs";
+import { chmod, lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
+
+/** Entries changed between two yields to the event loop. */
+const BATCH = 256;
 
 /**
  * Gives `root` and everything below it to `uid:gid`, without following symbolic links
  * (a link the agent planted must not make the executor chown a file outside).
+ *
+ * Synchronous calls in batches: a promise-based lchown or readdir costs the event loop
+ * several times the call itself, and most trees here are small (a fresh workspace, an
+ * agent's home). A large checkout still lets the loop run every BATCH entries.
  */
 export async function chownTree(root: string, uid: number, gid: number): Promise<void> {
-  await lchown(root, uid, gid);
-  const entries = await readdir(root, { withFileTypes: true });
-  await Promise.all(
-    entries.map(async (e) => {
-      const p = join(root, e.name);
-      if (e.isDirectory()) await chownTree(p, uid, gid);
-      else await lchown(p, uid, gid);
-    }),
-  );
+  const dirs = [root];
+  let done = 0;
+  lchownSync(root, uid, gid);
+  for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      lchownSync(p, uid, gid);
+      if (e.isDirectory()) dirs.push(p);
+      if (++done % BATCH === 0) await new Promise<void>((r) => setImmediate(r));
+    }
+  }
 }
 
 /**
