@@ -146,14 +146,6 @@ sandbox:
 #   perSourceDailyUsd:
 #     email: 5
 
-# Per-repository settings: the first entry whose match (URL, repo key, or *) fits wins.
-# check runs in the sandbox after the agent; its failure is a regression.
-# repositories:
-#   - match: https://github.com/acme/web
-#     check:
-#       command: npm test
-#       timeout: 10m
-
 # Where tasks submitted with --mode supervised stop for approve/reject.
 # supervision:
 #   checkpoints: [before-push, on-blocker, on-regression]   # also: every-turns
@@ -324,8 +316,8 @@ api:
 #     interval: 60s
 #     queues:
 #       - team: ENG
-#         state: Todo              # issues in this state ...
-#         label: agent             # ... carrying this label
+#         state: Todo              # issues in this state and
+#         label: agent             # carrying this label
 #         repo: https://github.com/acme/web.git
 #         base: main
 #         startedState: In Progress
