@@ -14,6 +14,7 @@ import {
   type MessageContext,
   type Outcome,
 } from "@nightshift/messaging";
+import type { Workspace } from "@nightshift/workspace";
 import { busyDelay } from "./busy-delay.ts";
 import type { ExecutorContext } from "./context.ts";
 import { heldBack } from "./hold-back.ts";
@@ -214,9 +215,14 @@ export function createTaskHandler(
     try {
       if (!ctx.quota.claim()) return retry("this executor has run its executor.maxTasks", 0);
       const attempt = record.attempts + 1;
-      // The workspace is made while the record says `running`: neither waits for the other.
-      const workspace = ctx.workspaces.prepare({ taskId: task.id, attempt, repo: task.repo });
-      workspace.catch(() => undefined);
+      const prepare = (): Promise<Workspace> =>
+        ctx.workspaces.prepare({ taskId: task.id, attempt, repo: task.repo });
+      // A task picked up for the first time gets its workspace while the record is written
+      // `running`: neither waits for the other. A record already `running` may belong to an
+      // attempt still alive on this host: its workspace is touched only once the record
+      // says this attempt owns the task.
+      const early = record.state === "running" ? undefined : prepare();
+      early?.catch(() => undefined);
       const out = await bus.tasks.update(
         task.id,
         (r) => {
@@ -235,10 +241,14 @@ export function createTaskHandler(
       );
       if (!out || out.record.state !== "running" || out.record.attempts !== attempt) {
         log.info("task finished or was cancelled while being picked up");
-        await workspace.catch(() => undefined);
-        await discardWorkspace();
+        if (early) {
+          await early.catch(() => undefined);
+          await discardWorkspace();
+        }
         return ack();
       }
+      const workspace = early ?? prepare();
+      workspace.catch(() => undefined);
       return await runAttempt({
         ctx,
         task,
