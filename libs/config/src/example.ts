@@ -316,7 +316,7 @@ api:
 #     interval: 60s
 #     queues:
 #       - team: ENG
-#         state: Todo              # issues in this state and
+#         state: Ready             # issues in this workflow state and
 #         label: agent             # carrying this label
 #         repo: https://github.com/acme/web.git
 #         base: main

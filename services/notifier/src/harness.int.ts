@@ -46,7 +46,7 @@ export function notifierHarness() {
     await nats.dispose();
   });
 
-  const env = () => ({ HOOK_SECRET: SECRET, TEAM_SLACK: `${recv.url}/slack/T000/B000/XXX` });
+  const env = () => ({ HOOK_SECRET: SECRET, TEAM_SLACK: `${recv.url}/slack/T000/B000/hook0token` });
 
   function notifierConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
     return {

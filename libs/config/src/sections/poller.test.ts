@@ -103,7 +103,7 @@ describe("github and poller config", () => {
     expect(p.linear.queues).toEqual([
       {
         team: "ENG",
-        state: "Todo",
+        state: "Ready",
         label: "agent",
         repo: "https://github.com/acme/web.git",
         base: "main",
