@@ -45,7 +45,10 @@ export interface NatsCluster {
 }
 
 interface JszMeta {
-  meta_cluster?: { leader?: string };
+  meta_cluster?: {
+    leader?: string;
+    replicas?: { name?: string; current?: boolean; offline?: boolean }[];
+  };
 }
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
@@ -65,6 +68,20 @@ export async function metaLeaderOf(monitorUrl: string): Promise<string | undefin
   const { body } = await getJson(`${monitorUrl}/jsz`);
   const leader = (body as JszMeta).meta_cluster?.leader;
   return typeof leader === "string" && leader !== "" ? leader : undefined;
+}
+
+/**
+ * The peers the meta leader at `monitorUrl` sees as online and current. Until every node
+ * is among them, placing an R3 stream can fail with "no suitable peers for placement".
+ */
+export async function currentMetaPeers(monitorUrl: string): Promise<Set<string>> {
+  const { body } = await getJson(`${monitorUrl}/jsz`);
+  const replicas = (body as JszMeta).meta_cluster?.replicas ?? [];
+  return new Set(
+    replicas
+      .filter((r) => r.current === true && r.offline !== true && typeof r.name === "string")
+      .map((r) => r.name as string),
+  );
 }
 
 /** True when the node's `/healthz` says JetStream is current (meta layer and assets). */
@@ -177,8 +194,15 @@ export async function startNatsCluster(options: NatsClusterOptions): Promise<Nat
           leaders.size === 1 &&
           leader !== undefined &&
           live.some((n) => n.name === leader)
-        )
-          return;
+        ) {
+          const leaderNode = live.find((n) => n.name === leader)!;
+          const peers = await currentMetaPeers(leaderNode.monitorUrl).catch(() => new Set());
+          const missing = live.filter((n) => n.name !== leader && !peers.has(n.name));
+          if (missing.length === 0) return;
+          last = `the meta leader ${leader} does not yet see ${missing.map((n) => n.name).join(", ")} as current`;
+          await new Promise((r) => setTimeout(r, 200));
+          continue;
+        }
         last = JSON.stringify(views);
         await new Promise((r) => setTimeout(r, 200));
       }
