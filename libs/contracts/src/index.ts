@@ -6,6 +6,7 @@ export {
   Subjects,
   Keys,
   DlqHeaders,
+  TaskHeaders,
   NO_REPO_KEY,
 } from "./names.ts";
 export { newTaskId, deterministicTaskId, repoKey, TASK_ID_PATTERN } from "./ids.ts";

@@ -80,5 +80,17 @@ export const DlqHeaders = {
   failedAt: "X-Failed-At",
 } as const;
 
+/**
+ * Headers a producer puts on a task message about the record it created with it: its
+ * revision, creation time and digest. The executor rebuilds that record from the task and
+ * writes its first transition on that revision without reading it back; when anything
+ * changed the record since, the compare-and-set fails and it reads the record after all.
+ */
+export const TaskHeaders = {
+  recordRevision: "Nightshift-Record-Revision",
+  recordCreatedAt: "Nightshift-Record-Created-At",
+  recordDigest: "Nightshift-Record-Digest",
+} as const;
+
 /** The subject token used for tasks that have no repository. */
 export const NO_REPO_KEY = "none";

@@ -12,7 +12,13 @@ export { runConsumer } from "./run-consumer.ts";
 export type { RunConsumerOptions, RunningConsumer, MessageContext } from "./run-consumer.ts";
 export { acquireLease, leaseHolder, isWrongLastSequence } from "./lease.ts";
 export type { Lease, LeaseHolder } from "./lease.ts";
-export { TaskStore, newRecord, applyTransition } from "./task-store.ts";
+export {
+  TaskStore,
+  newRecord,
+  applyTransition,
+  recordHeaders,
+  recordFromHeaders,
+} from "./task-store.ts";
 export type { StoredRecord, TransitionOptions } from "./task-store.ts";
 export { eventPublisher } from "./events.ts";
 export type { EventPublisher } from "./events.ts";
@@ -20,6 +26,7 @@ export { publishTask } from "./publish-task.ts";
 export { publishEmail } from "./publish-email.ts";
 export type { PublishResult } from "./publish-task.ts";
 export type { JsMsg, JetStreamClient } from "@nats-io/jetstream";
+export { DeliverPolicy } from "@nats-io/jetstream";
 export type { NatsConnection } from "@nats-io/transport-node";
 export type { KV } from "@nats-io/kv";
 export type { ObjectStore } from "@nats-io/obj";

@@ -2,7 +2,7 @@ import { NO_REPO_KEY, Subjects, Task, type TaskInputShape } from "@nightshift/co
 import { NightshiftError } from "@nightshift/errors";
 import type { Bus } from "./bus.ts";
 import { eventPublisher } from "./events.ts";
-import { newRecord } from "./task-store.ts";
+import { newRecord, recordHeaders } from "./task-store.ts";
 
 export interface PublishResult {
   task: Task;
@@ -32,7 +32,8 @@ export async function publishTask(
     throw new NightshiftError("INVALID_PAYLOAD", `invalid task: ${problems.join("; ")}`);
   }
   const task = parsed.data;
-  const recordRev = await bus.tasks.create(newRecord(task));
+  const record = newRecord(task);
+  const recordRev = await bus.tasks.create(record);
   // The queued event goes out first on this connection, so it is stored before the
   // executor can receive the task and report it running; its ack is awaited afterwards.
   const queued =
@@ -47,6 +48,8 @@ export async function publishTask(
     JSON.stringify(task),
     {
       msgID: opts.msgId ?? task.id,
+      // The record this call created, for the executor's first write (see TaskHeaders).
+      ...(recordRev !== undefined ? { headers: recordHeaders(record, recordRev) } : {}),
     },
   );
   await queued;

@@ -1,9 +1,12 @@
+import { createHash } from "node:crypto";
 import type { KV } from "@nats-io/kv";
+import { headers as natsHeaders, type MsgHdrs } from "@nats-io/nats-core";
 import {
   canTransition,
   EMPTY_USAGE,
   MAX_TRANSITIONS,
   TASK_RECORD_VERSION,
+  TaskHeaders,
   TaskRecord,
   type Task,
   type TaskState,
@@ -41,6 +44,36 @@ export function newRecord(task: Task, now = new Date()): TaskRecord {
     usage: { ...EMPTY_USAGE },
     transitions: [{ state: "queued", at, attempt: 0 }],
   };
+}
+
+function digest(json: string): string {
+  return createHash("sha256").update(json).digest("base64url");
+}
+
+/** The headers that tell the executor which record was created with a task message. */
+export function recordHeaders(record: TaskRecord, revision: number): MsgHdrs {
+  const h = natsHeaders();
+  h.set(TaskHeaders.recordRevision, String(revision));
+  h.set(TaskHeaders.recordCreatedAt, record.createdAt);
+  h.set(TaskHeaders.recordDigest, digest(JSON.stringify(record)));
+  return h;
+}
+
+/**
+ * The record a producer created with this task message, rebuilt from the task and the
+ * message's headers: only when the rebuilt record is byte for byte the one stored (its
+ * digest matches). It is a guess: the record may have changed since (its revision tells).
+ */
+export function recordFromHeaders(task: Task, h: MsgHdrs | undefined): StoredRecord | undefined {
+  const revision = Number(h?.get(TaskHeaders.recordRevision) ?? "");
+  const createdAt = h?.get(TaskHeaders.recordCreatedAt) ?? "";
+  const expected = h?.get(TaskHeaders.recordDigest) ?? "";
+  if (!Number.isSafeInteger(revision) || revision <= 0 || createdAt === "" || expected === "")
+    return undefined;
+  const at = new Date(createdAt);
+  if (Number.isNaN(at.getTime())) return undefined;
+  const record = newRecord(task, at);
+  return digest(JSON.stringify(record)) === expected ? { record, revision } : undefined;
 }
 
 /** Applies a state change to a record in memory, checking the state machine. */
@@ -142,6 +175,25 @@ export class TaskStore {
       }
     }
     throw new NightshiftError("CONFLICT", `task ${id}: too many concurrent updates`);
+  }
+
+  /**
+   * One compare-and-set on `known`'s revision, no retry: the new record, `undefined` when
+   * `mutate` leaves it unchanged, or `"conflict"` when the record is no longer `known`.
+   */
+  async updateOnce(
+    known: StoredRecord,
+    mutate: (current: TaskRecord) => TaskRecord | undefined,
+  ): Promise<StoredRecord | undefined | "conflict"> {
+    const next = mutate(known.record);
+    if (next === undefined) return undefined;
+    try {
+      const revision = await this.kv.update(known.record.id, JSON.stringify(next), known.revision);
+      return { record: next, revision };
+    } catch (err) {
+      if (isWrongLastSequence(err)) return "conflict";
+      throw err;
+    }
   }
 
   /** CAS transition through the state machine. */

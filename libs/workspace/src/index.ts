@@ -1,4 +1,6 @@
 export { Workspaces, AGENT_IDENTITY } from "./workspaces.ts";
+export { SpareDirs } from "./spare-dirs.ts";
+export type { SpareDirsOptions } from "./spare-dirs.ts";
 export type { WorkspacesOptions, PrepareInput } from "./workspaces.ts";
 export type { Workspace, WorkspaceRepo } from "./workspace.ts";
 export { Mirrors, defaultBranch, withoutCredentials } from "./mirror.ts";

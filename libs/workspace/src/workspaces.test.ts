@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoKey } from "@nightshift/contracts";
 import { git, makeTestRepo } from "@nightshift/testkit";
 import { agent, pushToOrigin, tempWorkspaces } from "./test-fixtures.ts";
+import { readMeta } from "./meta.ts";
 import { Workspaces } from "./workspaces.ts";
 
 const repoOf = (origin: string, extra: { base?: string; branch?: string } = {}) => ({
@@ -230,5 +231,24 @@ describe("workspaces", () => {
     expect(ws.repo).toBeUndefined();
     await wss.remove(ws);
     expect(existsSync(ws.home)).toBe(false);
+  });
+
+  it("gives tasks without a repository spare directories, with their records, when it keeps spares", async () => {
+    const wss = await tempWorkspaces();
+    const spares = wss.keepSpares(2);
+    await spares.settled();
+    expect(spares.ready).toBe(2);
+    const ws = await wss.prepare({ taskId: "task-spare", attempt: 3 });
+    expect(readdirSync(ws.dir)).toEqual([]);
+    const meta = await readMeta(ws.home);
+    expect(meta?.taskId).toBe("task-spare");
+    expect(meta?.attempt).toBe(3);
+    expect(meta?.owner?.instance).toBe(wss.owner.instance);
+    // the sweeper's and the next attempt's view of it: a record like any other
+    const again = await wss.prepare({ taskId: "task-spare", attempt: 4 });
+    expect((await readMeta(again.home))?.attempt).toBe(4);
+    expect(await wss.discard("task-spare")).toBe(true);
+    await spares.close();
+    expect(readdirSync(wss.root)).toEqual([]);
   });
 });

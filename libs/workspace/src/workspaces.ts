@@ -16,6 +16,10 @@ import { pushWorkspace, type PushOptions, type PushResult } from "./push.ts";
 import type { KnownSecret } from "./secret-patterns.ts";
 import { settleWorkspace, type GitFacts } from "./settle.ts";
 import { AGENT_REF, type Workspace } from "./workspace.ts";
+import { overwriteInPlace, SpareDirs } from "./spare-dirs.ts";
+
+/** Room for a workspace record in a spare (records of tasks without a repository are ~250 bytes). */
+const META_ROOM = 1024;
 
 /** The identity the agent's own commits get unless it sets one. */
 export const AGENT_IDENTITY = { name: "nightshift agent", email: "agent@nightshift.localhost" };
@@ -52,11 +56,28 @@ export class Workspaces {
   readonly mirrors: Mirrors;
   readonly owner: WorkspaceOwner;
   readonly #tasks = new KeyedMutex();
+  #spares: SpareDirs | undefined;
 
   constructor(opts: WorkspacesOptions) {
     this.root = resolve(opts.root);
     this.mirrors = new Mirrors(opts.mirrors);
     this.owner = opts.owner;
+  }
+
+  /**
+   * Keeps `size` empty workspaces ready for tasks without a repository (in `.spares`,
+   * which the sweeper leaves alone); `close()` removes them.
+   */
+  keepSpares(size: number): SpareDirs {
+    this.#spares ??= new SpareDirs({
+      dir: join(this.root, ".spares"),
+      size,
+      mode: 0o777,
+      inside: ["work"],
+      files: { [META_FILE]: META_ROOM },
+    });
+    this.#spares.start();
+    return this.#spares;
   }
 
   homeOf(taskId: string): string {
@@ -95,11 +116,16 @@ export class Workspaces {
       updatedAt: now,
     };
     if (!repo && !existsSync(home)) {
-      // The common case of a task without a repository, on the dispatch path: three
-      // metadata operations, done synchronously (each a few microseconds; the thread
-      // pool's round trips cost more than the work).
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(home, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+      // The common case of a task without a repository, on the dispatch path: a spare
+      // directory renamed into place and its record written over the spare's (making a
+      // directory or a file costs a block allocation), synchronously (the executor has its task's record write on the wire
+      // meanwhile; thread-pool round trips would cost more than the work).
+      const text = `${JSON.stringify(meta, null, 2)}\n`;
+      if (this.#spares?.take(home)) overwriteInPlace(join(home, META_FILE), text, META_ROOM);
+      else {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(home, META_FILE), text);
+      }
       return {
         taskId,
         home,

@@ -74,6 +74,8 @@ export async function runAgentPhase(p: AgentPhaseInput): Promise<AgentPhase> {
   const cfg = ctx.config;
   const review = p.review;
   const home = review ? reviewerHome(cfg, task.id) : taskHome(cfg, task.id);
+  // An earlier attempt's clean-up of this task's homes finishes first.
+  await ctx.chores.idle(task.id);
   if (review) await rm(home, { recursive: true, force: true });
   if (
     !review &&
@@ -92,7 +94,9 @@ export async function runAgentPhase(p: AgentPhaseInput): Promise<AgentPhase> {
     ctx.agentEnv,
     task.id,
     ws.dir,
-    review ? { readOnly: { output: REVIEW_FOLDER }, home } : {},
+    review
+      ? { readOnly: { output: REVIEW_FOLDER }, home, spares: ctx.homeSpares }
+      : { spares: ctx.homeSpares },
   );
   const workspace = place.box.workspace;
   const output = place.box.output;

@@ -1,12 +1,34 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { NightshiftConfig } from "@nightshift/config";
 import type { SandboxDriver, TaskSandbox } from "@nightshift/sandbox";
+import { SpareDirs } from "@nightshift/workspace";
+
+/** Where the tasks' homes are. */
+function homesRoot(config: NightshiftConfig): string {
+  return resolve(config.sandbox.homes ?? join(config.executor.workspaces, ".homes"));
+}
 
 /** The task's private home: HOME of its agent, kept across attempts (sessions live there). */
 export function taskHome(config: NightshiftConfig, taskId: string): string {
-  return join(resolve(config.sandbox.homes ?? join(config.executor.workspaces, ".homes")), taskId);
+  return join(homesRoot(config), taskId);
+}
+
+/**
+ * Empty homes made ahead of time (`.spares` in the homes folder), one per slot; the
+ * homes folder itself is made here: other agents' uids may pass through it but not list it.
+ */
+export function keepSpareHomes(config: NightshiftConfig): SpareDirs {
+  mkdirSync(dirname(homesRoot(config)), { recursive: true });
+  mkdirSync(homesRoot(config), { recursive: true, mode: 0o711 });
+  const spares = new SpareDirs({
+    dir: join(homesRoot(config), ".spares"),
+    size: config.executor.slots,
+    mode: 0o700,
+  });
+  spares.start();
+  return spares;
 }
 
 /**
@@ -29,6 +51,8 @@ export interface PlaceOptions {
   readOnly?: { output: string } | undefined;
   /** Another home than the task's (the reviewer's). */
   home?: string | undefined;
+  /** Empty homes ready to be renamed into place. */
+  spares?: SpareDirs | undefined;
 }
 
 /** Opens the task's sandbox over its workspace and home. */
@@ -41,10 +65,12 @@ export async function openAgentPlace(
   opts: PlaceOptions = {},
 ): Promise<AgentPlace> {
   const home = opts.home ?? taskHome(config, taskId);
-  // other agents' uids may pass through the homes folder but not list it
-  // (synchronous: two metadata operations on the dispatch path)
-  mkdirSync(dirname(home), { recursive: true, mode: 0o711 });
-  mkdirSync(home, { recursive: true, mode: 0o700 });
+  // Synchronous, on the dispatch path: a stat, and a rename of a spare home (or making one).
+  if (!existsSync(home) && !opts.spares?.take(home)) {
+    // other agents' uids may pass through the homes folder but not list it
+    mkdirSync(dirname(home), { recursive: true, mode: 0o711 });
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+  }
   const box = await driver.open({
     taskId,
     workspace,

@@ -3,10 +3,11 @@ import type { NightshiftConfig } from "@nightshift/config";
 import type { Bus } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
 import type { SandboxDriver } from "@nightshift/sandbox";
-import type { KnownSecret, Workspaces } from "@nightshift/workspace";
-import type { CancelWatch } from "./cancel-watch.ts";
+import type { KnownSecret, SpareDirs, Workspaces } from "@nightshift/workspace";
+import type { ControlWatch } from "./control-watch.ts";
 import type { ExecutorMetrics } from "./metrics.ts";
 import type { ResultSink } from "./result-sink.ts";
+import type { TaskChores } from "./task-chores.ts";
 
 /** A task running in this process, for `/status`. */
 export interface RunningTask {
@@ -27,7 +28,8 @@ export interface ExecutorContext {
   sandbox: SandboxDriver;
   log: Logger;
   instance: string;
-  cancels: CancelWatch;
+  /** Cancellation flags and rate-limit breakers, from the control bucket. */
+  control: ControlWatch;
   metrics: ExecutorMetrics;
   /** The agent's base environment: an allowlist, never the executor's secrets. */
   agentEnv: Readonly<Record<string, string>>;
@@ -43,6 +45,10 @@ export interface ExecutorContext {
   workspaces: Workspaces;
   /** The executor's secrets: no push may contain their values. */
   secrets: readonly KnownSecret[];
+  /** Clean-up finished attempts leave for after their slot is free. */
+  chores: TaskChores;
+  /** Empty agent homes made ahead of time. */
+  homeSpares: SpareDirs;
 }
 
 export type { AgentBackend };

@@ -1,4 +1,4 @@
-import { isTerminal, Keys, Task } from "@nightshift/contracts";
+import { isTerminal, Keys, Task, type TaskRecord } from "@nightshift/contracts";
 import { coerceError, isNightshiftError, PermanentError } from "@nightshift/errors";
 import {
   ack,
@@ -8,12 +8,16 @@ import {
   ensureTerminalEvent,
   eventPublisher,
   newRecord,
+  recordFromHeaders,
   retry,
+  type EventPublisher,
   type JsMsg,
   type Lease,
   type MessageContext,
   type Outcome,
+  type StoredRecord,
 } from "@nightshift/messaging";
+import type { Logger } from "@nightshift/runtime";
 import type { Workspace } from "@nightshift/workspace";
 import { busyDelay } from "./busy-delay.ts";
 import type { ExecutorContext } from "./context.ts";
@@ -63,13 +67,32 @@ export function createTaskHandler(
       `d${msg.info.streamSequence}.${msg.info.deliveryCount}`,
     );
 
+    // The record the producer created with this message, rebuilt from it: the first
+    // delivery of a task fresh from its producer needs no read (a one-shot executor reads
+    // anyway, so that none of its few attempts goes to a task that turns out finished).
+    const hinted =
+      msg.info.deliveryCount === 1 && config.executor.maxTasks === undefined
+        ? recordFromHeaders(task, msg.headers)
+        : undefined;
+    return handleTask(task, msg, mc, log, pre, hinted);
+  };
+
+  async function handleTask(
+    task: Task,
+    msg: JsMsg,
+    mc: MessageContext,
+    log: Logger,
+    pre: EventPublisher,
+    hinted: StoredRecord | undefined,
+  ): Promise<Outcome> {
     // A review loop's worker may have its own backend; the reviewer's is the loop's business.
     const backendName = workerBackend(config, task);
-    // Read together: the record, a cancellation, and whether the task must wait (its
-    // backend is rate-limited or a budget is spent) before an attempt is spent on it.
+    // Read together: the record (unless the message says what it is), a cancellation, and
+    // whether the task must wait (its backend is rate-limited or a budget is spent) before
+    // an attempt is spent on it.
     const [found, cancel, holdBack] = await Promise.all([
-      bus.tasks.get(task.id),
-      ctx.cancels.check(task.id),
+      hinted ?? bus.tasks.get(task.id),
+      ctx.control.check(task.id),
       backendName !== undefined
         ? heldBack(ctx, task, roleBackends(config, task, backendName))
         : undefined,
@@ -221,24 +244,38 @@ export function createTaskHandler(
       // `running`: neither waits for the other. A record already `running` may belong to an
       // attempt still alive on this host: its workspace is touched only once the record
       // says this attempt owns the task.
+      const toRunning = (r: TaskRecord): TaskRecord | undefined => {
+        if (isTerminal(r.state)) return undefined;
+        return applyTransition(r, "running", {
+          patch: (n) => {
+            n.attempts = attempt;
+            n.executor = {
+              instance: ctx.instance,
+              ...(lease ? { fence: lease.acquiredFence } : {}),
+            };
+          },
+        });
+      };
+      // The write goes out first; the workspace's synchronous file work then runs while
+      // it is on the wire.
+      const writing =
+        stored === hinted
+          ? bus.tasks.updateOnce(stored, toRunning)
+          : bus.tasks.update(task.id, toRunning, stored);
       const early = record.state === "running" ? undefined : prepare();
       early?.catch(() => undefined);
-      const out = await bus.tasks.update(
-        task.id,
-        (r) => {
-          if (isTerminal(r.state)) return undefined;
-          return applyTransition(r, "running", {
-            patch: (n) => {
-              n.attempts = attempt;
-              n.executor = {
-                instance: ctx.instance,
-                ...(lease ? { fence: lease.acquiredFence } : {}),
-              };
-            },
-          });
-        },
-        stored,
-      );
+      const out = await writing;
+      if (out === "conflict") {
+        // The record changed since its producer made it: decide again from the record.
+        if (early) {
+          await early.catch(() => undefined);
+          await discardWorkspace();
+        }
+        // (no attempt was counted against executor.maxTasks: one-shot executors take no guesses)
+        await lease?.release().catch(() => undefined);
+        lease = undefined;
+        return await handleTask(task, msg, mc, log, pre, undefined);
+      }
       if (!out || out.record.state !== "running" || out.record.attempts !== attempt) {
         log.info("task finished or was cancelled while being picked up");
         if (early) {
@@ -266,5 +303,5 @@ export function createTaskHandler(
         ?.release()
         .catch((err: unknown) => log.warn({ err }, "lease release failed (it will expire)"));
     }
-  };
+  }
 }

@@ -8,8 +8,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { submitTask } from "@nightshift/client";
-import { Keys, Streams, Subjects, type TaskRecord } from "@nightshift/contracts";
+import { parseConfig } from "@nightshift/config";
+import { Keys, newTaskId, Streams, Subjects, type TaskRecord } from "@nightshift/contracts";
 import { startInProcess, type InProcessServices } from "@nightshift/host";
+import {
+  applyTransition,
+  connectNats,
+  openBus,
+  provision,
+  publishTask,
+  type Bus,
+} from "@nightshift/messaging";
 import { makeTestRepo, startTestNats, waitFor, type TestNats } from "@nightshift/testkit";
 import { executorService } from "./service.ts";
 
@@ -172,4 +181,71 @@ describe("a second delivery of a running task", () => {
       { timeoutMs: 15_000, message: "both messages to be settled" },
     );
   }, 60_000);
+});
+
+// The executor writes a fresh task's first transition on the record its producer says it
+// made, without reading it; these records changed in between, so that write must fail and
+// the executor decide again from the record as it is.
+describe("a task whose record changed after it was published", () => {
+  async function producer(): Promise<{ bus: Bus; close: () => Promise<void> }> {
+    const nc = await connectNats({ servers: nats.url, name: "producer" });
+    await provision(nc, parseConfig({}, {}).config.nats);
+    return { bus: await openBus(nc), close: () => nc.close() };
+  }
+
+  it("is not run when it was cancelled meanwhile", async () => {
+    const p = await producer();
+    const marker = join(mkdtempSync(join(tmpdir(), "ns-marker-")), "agent-ran");
+    const { task } = await publishTask(p.bus, {
+      v: 1,
+      id: newTaskId(),
+      createdAt: new Date().toISOString(),
+      source: { kind: "cli" },
+      prompt: `touch ${marker}`,
+      backend: "shell",
+      limits: {},
+    });
+    await p.bus.tasks.transition(task.id, "cancelled", { reason: "cancelled" });
+    await p.close();
+    const svc = await executor({ url: nats.url });
+    await waitFor(
+      async () => (await svc.bus.jsm.streams.info(Streams.tasks)).state.messages === 0,
+      { timeoutMs: 15_000, message: "the message to be settled" },
+    );
+    const rec = (await svc.bus.tasks.get(task.id))?.record;
+    expect(rec?.state).toBe("cancelled");
+    expect(rec?.attempts).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+  }, 30_000);
+
+  it("runs once, counted from the record as it is", async () => {
+    const p = await producer();
+    const { task } = await publishTask(p.bus, {
+      v: 1,
+      id: newTaskId(),
+      createdAt: new Date().toISOString(),
+      source: { kind: "cli" },
+      prompt: "echo ran",
+      backend: "shell",
+      limits: {},
+    });
+    // an earlier attempt elsewhere, given back before this delivery
+    await p.bus.tasks.update(task.id, (r) =>
+      applyTransition(applyTransition(r, "running", { patch: (n) => (n.attempts = 1) }), "queued", {
+        reason: "interrupted",
+      }),
+    );
+    await p.close();
+    const svc = await executor({ url: nats.url });
+    const rec = await terminal(svc, task.id);
+    expect(rec.state).toBe("succeeded");
+    expect(rec.attempts).toBe(2);
+    expect(rec.transitions.map((t) => t.state)).toEqual([
+      "queued",
+      "running",
+      "queued",
+      "running",
+      "succeeded",
+    ]);
+  }, 30_000);
 });

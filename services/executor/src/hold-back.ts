@@ -1,7 +1,6 @@
 import type { Task } from "@nightshift/contracts";
 import { budgetScopes, nextUtcDay, overBudget } from "@nightshift/messaging";
 import type { ExecutorContext } from "./context.ts";
-import { openBreaker } from "./rate-limit-breaker.ts";
 
 export interface HoldBack {
   waitReason: "rate-limited" | "budget";
@@ -21,7 +20,7 @@ export async function heldBack(
 ): Promise<HoldBack | undefined> {
   const names = [...new Set(backends)];
   const [breakers, over] = await Promise.all([
-    Promise.all(names.map((b) => openBreaker(ctx.bus.kv.control, b))),
+    Promise.all(names.map((b) => ctx.control.breaker(b))),
     overBudget(ctx.bus.kv.budgets, budgetScopes(task, ctx.config.budgets)),
   ]);
   const i = breakers.findIndex((b) => b !== undefined);

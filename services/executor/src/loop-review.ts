@@ -61,7 +61,7 @@ async function halted(run: LoopRun, round: LoopRound): Promise<Outcome | undefin
       free: true,
       detail: "the executor shut down; the loop continues where it stopped",
     });
-  const cancel = why === "cancelled" ? await s.ctx.cancels.check(s.task.id) : undefined;
+  const cancel = why === "cancelled" ? await s.ctx.control.check(s.task.id) : undefined;
   return endLoop(run, round, {
     state: why === "cancelled" ? "cancelled" : "failed",
     reason: why,
@@ -177,7 +177,7 @@ export async function reviewPhase(
   if (early) return { kind: "ended", outcome: early };
   const r = phase.result;
   const stopped = stopOf(run, phase);
-  const cancel = stopped === "cancelled" ? await ctx.cancels.check(task.id) : undefined;
+  const cancel = stopped === "cancelled" ? await ctx.control.check(task.id) : undefined;
   const decision = decideOutcome({
     exitCode: r.exitCode,
     signal: r.signal,

@@ -135,7 +135,7 @@ export async function workerPhase(
     (prev?.head !== undefined && gitDir !== undefined
       ? (await treeOf(gitDir, facts.head)) === (await treeOf(gitDir, prev.head))
       : facts.noop);
-  const cancel = stopped === "cancelled" ? await ctx.cancels.check(task.id) : undefined;
+  const cancel = stopped === "cancelled" ? await ctx.control.check(task.id) : undefined;
   const decision = decideOutcome({
     exitCode: r.exitCode,
     signal: r.signal,

@@ -39,7 +39,9 @@ export async function runRepoCheck(
   check: NonNullable<RepositoryConfig["check"]>,
   signal: AbortSignal,
 ): Promise<CheckResult> {
-  const place = await openAgentPlace(ctx.sandbox, ctx.config, ctx.agentEnv, task.id, ws.dir);
+  const place = await openAgentPlace(ctx.sandbox, ctx.config, ctx.agentEnv, task.id, ws.dir, {
+    spares: ctx.homeSpares,
+  });
   try {
     const proc = place.box.spawn({
       argv: ["sh", "-c", check.command],

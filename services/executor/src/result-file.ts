@@ -1,4 +1,4 @@
-import { constants } from "node:fs";
+import { constants, lstatSync } from "node:fs";
 import { open, realpath } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { RESULT_FILE } from "@nightshift/contracts";
@@ -26,6 +26,12 @@ export async function readAgentFile(
     const expected = await realpath(folder).catch(() => undefined);
     if (real === undefined || expected === undefined) return { kind: "missing" };
     if (real !== expected) return { kind: "invalid", error: `${file} is not where it should be` };
+  }
+  // The common case, no file, answered without a failed open (whose error costs more).
+  try {
+    if (lstatSync(path, { throwIfNoEntry: false }) === undefined) return { kind: "missing" };
+  } catch {
+    // ENOTDIR and the like: the open below says what it is
   }
   let handle;
   try {

@@ -38,23 +38,27 @@ export interface AttemptInput {
 }
 
 /**
- * Runs one attempt and, when the task is settled for good, removes the agent's private
- * home and its copy in the object store (a task that will run again keeps both: its
+ * Runs one attempt and, when the task is settled for good, has the agent's private home
+ * and its copy in the object store removed (a task that will run again keeps both: its
  * session is resumed from them).
  */
 export async function runAttempt(a: AttemptInput): Promise<Outcome> {
   const record = new AttemptRecord(a.ctx.bus, a.started, a.ctx.instance);
   const outcome = await runOnce(a, record);
   if (outcome.kind === "ack" || outcome.kind === "dead") {
-    await Promise.all([
-      removeTaskHome(a.ctx.config, a.task.id).catch((err: unknown) =>
-        a.log.warn({ err }, "could not remove the agent's home"),
-      ),
-      // Homes are archived only for agents that named a session.
-      record.current().session !== undefined || a.started.record.session !== undefined
-        ? forgetHome(a.ctx.bus.artifacts, a.task.id)
-        : undefined,
-    ]);
+    // After the slot has moved on: the outcome is settled already, and a later attempt of
+    // this task (a redrive) waits for these before it touches the home.
+    const archived =
+      record.current().session !== undefined || a.started.record.session !== undefined;
+    a.ctx.chores.later(a.task.id, () =>
+      Promise.all([
+        removeTaskHome(a.ctx.config, a.task.id).catch((err: unknown) =>
+          a.log.warn({ err }, "could not remove the agent's home"),
+        ),
+        // Homes are archived only for agents that named a session.
+        archived ? forgetHome(a.ctx.bus.artifacts, a.task.id) : undefined,
+      ]),
+    );
   }
   return outcome;
 }
@@ -80,7 +84,7 @@ async function runOnce(a: AttemptInput, record: AttemptRecord): Promise<Outcome>
     taskId: task.id,
     msg,
     lease: a.lease,
-    cancels: ctx.cancels,
+    cancels: ctx.control,
     force: a.force,
     heartbeatMs: cfg.nats.heartbeat,
     timeoutMs,

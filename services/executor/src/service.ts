@@ -4,7 +4,9 @@ import { runConsumer, type JsMsg } from "@nightshift/messaging";
 import type { ServiceDefinition } from "@nightshift/host";
 import { createSandboxDriver, startLauncher } from "@nightshift/sandbox";
 import { agentBaseEnv } from "./agent-env.ts";
-import { startCancelWatch } from "./cancel-watch.ts";
+import { keepSpareHomes } from "./agent-sandbox.ts";
+import { startControlWatch } from "./control-watch.ts";
+import { TaskChores } from "./task-chores.ts";
 import type { ExecutorContext, RunningTask } from "./context.ts";
 import { createTaskHandler } from "./execute-task.handler.ts";
 import { executorMetrics } from "./metrics.ts";
@@ -46,17 +48,22 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
       // Agents are started by a small helper process: cheap forks, an event loop that keeps
       // serving NATS, and no agent outliving this executor (see libs/sandbox/launcher).
       const launcher = await startLauncher();
-      const cancels = await startCancelWatch(bus.kv.control, (err) =>
-        log.error({ err }, "cancel watch ended"),
-      );
+      const control = await startControlWatch(bus.js, bus.kv.control, (err) =>
+        log.error({ err }, "control watch ended; reading the bucket instead"),
+      ).catch(async (err: unknown) => {
+        await launcher.close();
+        throw err;
+      });
       const running = new Map<string, RunningTask>();
       const ws = startWorkspaces(deps, () => new Set(running.keys()));
+      const homeSpares = keepSpareHomes(config);
       const sandbox = await createSandboxDriver(config.sandbox, {
         slots: config.executor.slots,
         pathEnv: opts.env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
         spawner: (spec) => launcher.spawn(spec),
       }).catch(async (err: unknown) => {
-        cancels.stop();
+        control.stop();
+        await Promise.all([ws.stop(), homeSpares.close().catch(() => undefined)]);
         await launcher.close();
         throw err;
       });
@@ -87,7 +94,7 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         sandbox,
         log,
         instance: deps.instance,
-        cancels,
+        control,
         metrics,
         agentEnv: agentBaseEnv(opts.env),
         running,
@@ -95,6 +102,8 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
         workspaces: ws.workspaces,
         secrets: knownSecrets(deps.secrets),
         quota,
+        chores: new TaskChores(),
+        homeSpares,
       };
       let pullErrors = 0;
       let lastPullError: string | undefined;
@@ -146,8 +155,9 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
           }),
         },
         done: consumer.done.finally(async () => {
-          ws.stop();
-          cancels.stop();
+          await ctx.chores.drain();
+          await Promise.all([ws.stop(), homeSpares.close().catch(() => undefined)]);
+          control.stop();
           await sandbox.close();
           await launcher.close();
         }),

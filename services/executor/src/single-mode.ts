@@ -161,7 +161,7 @@ export async function runSingle(m: ModeInput): Promise<Outcome> {
       for (const warning of facts.warnings)
         s.events.emit({ type: "log", level: "warn", message: warning });
     }
-    const cancel = stopped === "cancelled" ? await ctx.cancels.check(task.id) : undefined;
+    const cancel = stopped === "cancelled" ? await ctx.control.check(task.id) : undefined;
     decision = decideOutcome({
       exitCode: r.exitCode,
       signal: r.signal,

@@ -1,7 +1,7 @@
 import { coerceError } from "@nightshift/errors";
 import type { JsMsg, Lease } from "@nightshift/messaging";
 import type { Logger } from "@nightshift/runtime";
-import type { CancelWatch } from "./cancel-watch.ts";
+import type { ControlWatch } from "./control-watch.ts";
 import { confirmLease } from "./confirm-lease.ts";
 
 /** Why an attempt was stopped from outside the agent. */
@@ -12,7 +12,7 @@ export interface StopsOptions {
   taskId: string;
   msg: JsMsg;
   lease: Lease | undefined;
-  cancels: CancelWatch;
+  cancels: ControlWatch;
   /** The executor's force signal: stop now, the task goes back to the queue. */
   force: AbortSignal;
   heartbeatMs: number;

@@ -27,7 +27,8 @@ export interface ExecutorWorkspaces {
   sweep(): Promise<SweepReport>;
   /** The last sweep's report, for `/status`. */
   lastSweep(): SweepReport | undefined;
-  stop(): void;
+  /** Ends the sweeps and removes the spare workspaces. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -84,10 +85,15 @@ export function startWorkspaces(
   };
   const timer = setInterval(tick, config.workspace.sweepInterval);
   timer.unref();
+  // One ready per slot, so a burst of tasks without a repository finds them made.
+  const spares = workspaces.keepSpares(config.executor.slots);
   return {
     workspaces,
     sweep,
     lastSweep: () => last,
-    stop: () => clearInterval(timer),
+    stop: async () => {
+      clearInterval(timer);
+      await spares.close().catch(() => undefined);
+    },
   };
 }
