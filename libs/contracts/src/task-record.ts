@@ -98,7 +98,17 @@ export const TaskRecord = z.strictObject({
   session: z
     .strictObject({ backend: z.string(), id: z.string(), branch: z.string().optional() })
     .optional(),
-  executor: z.strictObject({ instance: z.string(), fence: z.number().int().optional() }).optional(),
+  executor: z
+    .strictObject({
+      instance: z.string(),
+      fence: z.number().int().optional(),
+      /**
+       * The TASKS stream sequence of the message the running attempt came from: another
+       * message for the task while it runs is a copy, not a redelivery.
+       */
+      seq: z.number().int().positive().optional(),
+    })
+    .optional(),
   transitions: z.array(Transition),
   /** Review-loop progress: the round in progress or last finished. */
   round: z.number().int().nonnegative().optional(),

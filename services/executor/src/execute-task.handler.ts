@@ -126,6 +126,15 @@ export function createTaskHandler(
       return ack();
     }
 
+    // Running from another message (re-published under a new Nats-Msg-Id): that message's
+    // attempt is alive, or its message comes back once it is not; this copy is not needed.
+    // (A redelivery of the same message after its attempt stopped answering takes over.)
+    const from = record.state === "running" ? record.executor?.seq : undefined;
+    if (from !== undefined && from !== msg.info.streamSequence) {
+      log.info({ runningFrom: from }, "task running from another message: this copy acknowledged");
+      return ack();
+    }
+
     const finishEarly = async (
       to: "cancelled" | "failed",
       reason: string,
@@ -252,6 +261,7 @@ export function createTaskHandler(
             n.executor = {
               instance: ctx.instance,
               ...(lease ? { fence: lease.acquiredFence } : {}),
+              seq: msg.info.streamSequence,
             };
           },
         });

@@ -7,9 +7,16 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { submitTask } from "@nightshift/client";
+import { submitTask, taskEvents } from "@nightshift/client";
 import { parseConfig } from "@nightshift/config";
-import { Keys, newTaskId, Streams, Subjects, type TaskRecord } from "@nightshift/contracts";
+import {
+  Keys,
+  newTaskId,
+  NO_REPO_KEY,
+  Streams,
+  Subjects,
+  type TaskRecord,
+} from "@nightshift/contracts";
 import { startInProcess, type InProcessServices } from "@nightshift/host";
 import {
   applyTransition,
@@ -181,6 +188,31 @@ describe("a second delivery of a running task", () => {
       { timeoutMs: 15_000, message: "both messages to be settled" },
     );
   }, 60_000);
+});
+
+describe("a copy of a running task without a repository", () => {
+  // No repository, so no lease tells a live attempt from a dead one: the record's message
+  // sequence does. Before, the copy started a second attempt beside the first.
+  it("is acknowledged without running the task again", async () => {
+    const svc = await executor({ url: nats.url, heartbeat: "300ms", ackWait: "5s" });
+    const { task } = await submitTask(svc.bus, { prompt: "sleep 2; echo ran", backend: "shell" });
+    await waitFor(async () => (await svc.bus.tasks.get(task.id))?.record.state === "running");
+    await svc.bus.js.publish(Subjects.taskRun(NO_REPO_KEY), JSON.stringify(task), {
+      msgID: `again:${task.id}`,
+    });
+    const rec = await terminal(svc, task.id);
+    expect(rec.state).toBe("succeeded");
+    expect(rec.attempts).toBe(1);
+    expect(rec.transitions.map((t) => t.state)).toEqual(["queued", "running", "succeeded"]);
+    await waitFor(
+      async () => (await svc.bus.jsm.streams.info(Streams.tasks)).state.messages === 0,
+      { timeoutMs: 15_000, message: "both messages to be settled" },
+    );
+    const agentRuns: string[] = [];
+    for await (const e of taskEvents(svc.bus, task.id, { follow: false }))
+      if (e.event.type === "agent" && e.event.phase === "spawned") agentRuns.push(e.event.backend);
+    expect(agentRuns).toEqual(["shell"]);
+  }, 30_000);
 });
 
 // The executor writes a fresh task's first transition on the record its producer says it
