@@ -97,7 +97,9 @@ export async function finish(s: AttemptScope, e: Ending): Promise<Outcome> {
     throw err;
   }
   // Notifications hang on this event: the message is acknowledged only once it is stored
-  // (built from the record, so a redelivery can publish it again, deduplicated).
+  // (built from the record, so a redelivery can publish it again, deduplicated). The
+  // attempt's own events go first.
+  s.events.release();
   try {
     await publishTerminalEvent(s.ctx.bus.js, done);
   } catch (err) {

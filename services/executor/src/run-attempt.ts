@@ -100,7 +100,9 @@ async function runOnce(a: AttemptInput, record: AttemptRecord): Promise<Outcome>
     log,
     t0: Date.now(),
   };
-  events.emit({ type: "state", state: "running" });
+  // Goes out with the attempt's next event (the agent's start, usually): no publish of its
+  // own between the record's write and the agent's spawn.
+  events.defer({ type: "state", state: "running" });
   ctx.metrics.running.inc();
   ctx.running.set(task.id, {
     taskId: task.id,
