@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync, renameSync, writeSync } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { closeSync, constants, openSync, renameSync, writeSync } from "node:fs";
+import { chmod, lstat, mkdir, readdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 export interface SpareDirsOptions {
@@ -18,6 +18,11 @@ export interface SpareDirsOptions {
    * a millisecond.
    */
   files?: Readonly<Record<string, number>>;
+  /**
+   * How long after a spare is taken the pool makes a new one (0: at once). A pool that gets
+   * its directories back (`recycle`) waits, so it does not make ones it is about to get.
+   */
+  refillAfterMs?: number;
 }
 
 /**
@@ -32,6 +37,8 @@ export class SpareDirs {
   #filling: Promise<void> | undefined;
   #cleared: Promise<void> | undefined;
   #closed = false;
+  #recycling = 0;
+  #refill: NodeJS.Timeout | undefined;
 
   constructor(o: SpareDirsOptions) {
     this.#o = o;
@@ -58,7 +65,7 @@ export class SpareDirs {
       }
       try {
         renameSync(spare, dest);
-        this.#fill();
+        this.#fillSoon();
         return true;
       } catch (err) {
         // The spare is gone (someone emptied the pool's folder) or `dest` is taken: the
@@ -69,6 +76,44 @@ export class SpareDirs {
           return false;
         }
       }
+    }
+  }
+
+  /**
+   * Takes back a directory a task is done with when it holds exactly what a spare holds:
+   * its folders empty (they are removed and made again) and its files regular, ours, and
+   * not linked elsewhere. Resolves false when it does not (or the pool is full); the caller
+   * then removes it. Only for directories the agent never owned: an owner could have left
+   * an ACL on them that outlives a chown.
+   */
+  async recycle(dir: string): Promise<boolean> {
+    if (this.#closed || this.#cleared === undefined) return false;
+    if (this.#ready.length + this.#recycling >= this.#o.size) return false;
+    this.#recycling++;
+    try {
+      const uid = process.getuid?.();
+      const own = (st: { uid: number }): boolean => uid === undefined || st.uid === uid;
+      const top = await lstat(dir);
+      if (!top.isDirectory() || !own(top)) return false;
+      for (const sub of this.#o.inside ?? []) await rmdir(join(dir, sub));
+      const names = (await readdir(dir)).sort();
+      const files = Object.keys(this.#o.files ?? {}).sort();
+      if (names.join("/") !== files.join("/")) return false;
+      for (const name of files) {
+        const st = await lstat(join(dir, name));
+        if (!st.isFile() || st.nlink !== 1 || !own(st)) return false;
+      }
+      await chmod(dir, this.#o.mode & ~process.umask());
+      const spare = join(this.#o.dir, randomBytes(8).toString("hex"));
+      await rename(dir, spare);
+      for (const sub of this.#o.inside ?? []) await mkdir(join(spare, sub));
+      if (this.#closed) return true;
+      this.#ready.push(spare);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      this.#recycling--;
     }
   }
 
@@ -85,9 +130,23 @@ export class SpareDirs {
   /** Stops filling and removes the spares. */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#refill !== undefined) clearTimeout(this.#refill);
+    this.#refill = undefined;
     await this.settled();
     this.#ready.length = 0;
     await rm(this.#o.dir, { recursive: true, force: true });
+  }
+
+  /** Fills the pool, at once or `refillAfterMs` later. */
+  #fillSoon(): void {
+    const after = this.#o.refillAfterMs ?? 0;
+    if (after <= 0) return this.#fill();
+    if (this.#refill !== undefined || this.#closed) return;
+    this.#refill = setTimeout(() => {
+      this.#refill = undefined;
+      this.#fill();
+    }, after);
+    this.#refill.unref();
   }
 
   #fill(): void {
@@ -119,7 +178,7 @@ export class SpareDirs {
  */
 export function overwriteInPlace(path: string, text: string, room: number): void {
   const body = Buffer.from(text.length < room ? text + " ".repeat(room - text.length) : text);
-  const fd = openSync(path, "r+");
+  const fd = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
   try {
     writeSync(fd, body, 0, body.length, 0);
   } finally {

@@ -248,6 +248,17 @@ describe("workspaces", () => {
     const again = await wss.prepare({ taskId: "task-spare", attempt: 4 });
     expect((await readMeta(again.home))?.attempt).toBe(4);
     expect(await wss.discard("task-spare")).toBe(true);
+    // one the agent left empty goes back to the spares, one with files left is removed
+    const before = spares.ready;
+    const empty = await wss.prepare({ taskId: "task-empty", attempt: 1 });
+    await wss.remove(empty);
+    expect(existsSync(empty.home)).toBe(false);
+    expect(spares.ready).toBe(before);
+    const full = await wss.prepare({ taskId: "task-full", attempt: 1 });
+    writeFileSync(join(full.dir, "out.txt"), "x");
+    await wss.remove(full);
+    expect(existsSync(full.home)).toBe(false);
+    expect(spares.ready).toBe(before - 1);
     await spares.close();
     expect(readdirSync(wss.root)).toEqual([]);
   });

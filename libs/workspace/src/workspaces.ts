@@ -75,6 +75,9 @@ export class Workspaces {
       mode: 0o777,
       inside: ["work"],
       files: { [META_FILE]: META_ROOM },
+      // workspaces come back when their task is done (most tasks without a repository
+      // leave `work` empty): new ones are made only for those that do not
+      refillAfterMs: 1_000,
     });
     this.#spares.start();
     return this.#spares;
@@ -278,9 +281,15 @@ export class Workspaces {
     });
   }
 
-  /** Deletes the workspace (the agent's copy and the task's git directory). */
+  /**
+   * Deletes the workspace (the agent's copy and the task's git directory). A task without
+   * a repository gives its folder back to the spares when the agent left `work` empty.
+   */
   remove(ws: Workspace): Promise<void> {
-    return this.withTask(ws.taskId, () => this.removeLocked(ws.home));
+    return this.withTask(ws.taskId, async () => {
+      if (ws.repo === undefined && (await this.#spares?.recycle(ws.home))) return;
+      await this.removeLocked(ws.home);
+    });
   }
 
   /**

@@ -85,8 +85,8 @@ export function startWorkspaces(
   };
   const timer = setInterval(tick, config.workspace.sweepInterval);
   timer.unref();
-  // One ready per slot, so a burst of tasks without a repository finds them made.
-  const spares = workspaces.keepSpares(config.executor.slots);
+  // Two per slot: a slot takes its next one while the last one is still coming back.
+  const spares = workspaces.keepSpares(2 * config.executor.slots);
   return {
     workspaces,
     sweep,
