@@ -1,5 +1,6 @@
 export { Workspaces, AGENT_IDENTITY } from "./workspaces.ts";
 export { SpareDirs } from "./spare-dirs.ts";
+export { KeyedMutex } from "./keyed-mutex.ts";
 export type { SpareDirsOptions } from "./spare-dirs.ts";
 export type { WorkspacesOptions, PrepareInput } from "./workspaces.ts";
 export type { Workspace, WorkspaceRepo } from "./workspace.ts";

@@ -23,4 +23,14 @@ export class KeyedMutex {
   busy(): string[] {
     return [...this.#tails.keys()];
   }
+
+  /** Resolves once the key's work so far is done; undefined when it has none. */
+  idle(key: string): Promise<void> | undefined {
+    return this.#tails.get(key);
+  }
+
+  /** Resolves once no key has work, including work queued meanwhile. */
+  async drain(): Promise<void> {
+    while (this.#tails.size > 0) await Promise.all(this.#tails.values());
+  }
 }
