@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -107,7 +108,9 @@ describe("recycling", () => {
     const a = join(root, "a");
     expect(spares.take(a)).toBe(true);
     expect(spares.ready).toBe(1);
-    expect(await spares.recycle(used(root, "done"))).toBe(true);
+    const done = used(root, "done");
+    chmodSync(done, 0o777); // an agent sharing the executor's uid could have
+    expect(await spares.recycle(done)).toBe(true);
     expect(existsSync(join(root, "done"))).toBe(false);
     expect(spares.ready).toBe(2);
     // the pool is full: nothing more is taken back, and no spare is made in the meantime
@@ -117,7 +120,10 @@ describe("recycling", () => {
     const b = join(root, "b");
     expect(spares.take(b)).toBe(true);
     expect(spares.take(join(root, "c"))).toBe(true);
-    for (const d of [b, join(root, "c")]) expect(readdirSync(join(d, "work"))).toEqual([]);
+    for (const d of [b, join(root, "c")]) {
+      expect(readdirSync(join(d, "work"))).toEqual([]);
+      expect(statSync(d).mode & 0o777).toBe(0o755);
+    }
     await spares.close();
   });
 

@@ -103,7 +103,8 @@ export class SpareDirs {
         const st = await lstat(join(dir, name));
         if (!st.isFile() || st.nlink !== 1 || !own(st)) return false;
       }
-      await chmod(dir, this.#o.mode & ~process.umask());
+      // what a new spare gets under the usual umask, and never writable by others
+      await chmod(dir, this.#o.mode & 0o755);
       const spare = join(this.#o.dir, randomBytes(8).toString("hex"));
       await rename(dir, spare);
       for (const sub of this.#o.inside ?? []) await mkdir(join(spare, sub));
