@@ -165,28 +165,22 @@ export class TaskStore {
       const current = guess ?? (await this.get(id));
       guess = undefined;
       if (!current) return undefined;
-      const next = mutate(current.record);
-      if (next === undefined) return current;
-      try {
-        const revision = await this.kv.update(id, JSON.stringify(next), current.revision);
-        return { record: next, revision };
-      } catch (err) {
-        if (!isWrongLastSequence(err)) throw err;
-      }
+      const out = await this.updateOnce(current, mutate);
+      if (out !== "conflict") return out;
     }
     throw new NightshiftError("CONFLICT", `task ${id}: too many concurrent updates`);
   }
 
   /**
-   * One compare-and-set on `known`'s revision, no retry: the new record, `undefined` when
+   * One compare-and-set on `known`'s revision, no retry: the new record, `known` itself when
    * `mutate` leaves it unchanged, or `"conflict"` when the record is no longer `known`.
    */
   async updateOnce(
     known: StoredRecord,
     mutate: (current: TaskRecord) => TaskRecord | undefined,
-  ): Promise<StoredRecord | undefined | "conflict"> {
+  ): Promise<StoredRecord | "conflict"> {
     const next = mutate(known.record);
-    if (next === undefined) return undefined;
+    if (next === undefined) return known;
     try {
       const revision = await this.kv.update(known.record.id, JSON.stringify(next), known.revision);
       return { record: next, revision };

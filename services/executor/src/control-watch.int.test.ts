@@ -16,11 +16,16 @@ let nats: TestNats;
 let nc: NatsConnection;
 let bus: Bus;
 
+/** A connection to a provisioned server and the bus on it. */
+async function openTestBus(url: string): Promise<{ nc: NatsConnection; bus: Bus }> {
+  const c = await connectNats({ servers: url, name: "control-watch-test" });
+  await provision(c, parseConfig({}, {}).config.nats);
+  return { nc: c, bus: await openBus(c) };
+}
+
 beforeAll(async () => {
   nats = await startTestNats();
-  nc = await connectNats({ servers: nats.url, name: "control-watch-test" });
-  await provision(nc, parseConfig({}, {}).config.nats);
-  bus = await openBus(nc);
+  ({ nc, bus } = await openTestBus(nats.url));
 });
 afterAll(async () => {
   await nc.close();
@@ -102,10 +107,8 @@ describe("control watch", () => {
 
   it("is ready at once on an empty bucket", async () => {
     const other = await startTestNats();
-    const c = await connectNats({ servers: other.url, name: "empty" });
+    const { nc: c, bus: b } = await openTestBus(other.url);
     try {
-      await provision(c, parseConfig({}, {}).config.nats);
-      const b = await openBus(c);
       const t0 = performance.now();
       const w = await startControlWatch(b.js, b.kv.control, () => undefined);
       expect(performance.now() - t0).toBeLessThan(2_000);
