@@ -90,7 +90,9 @@ export function applyTransition(
     );
   }
   const at = now.toISOString();
-  const next: TaskRecord = structuredClone(record);
+  // A record is JSON (the bucket stores it so): a JSON round trip copies it in a fraction of
+  // structuredClone's time.
+  const next = JSON.parse(JSON.stringify(record)) as TaskRecord;
   next.state = to;
   next.updatedAt = at;
   delete next.reason;

@@ -3,6 +3,10 @@ import { processesMatching } from "@nightshift/testkit";
 import { startLauncher, type Launcher } from "./launcher.ts";
 import { terminate } from "./kill-tree.ts";
 import { fork } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 let launcher: Launcher;
@@ -62,6 +66,71 @@ describe("spawn launcher", () => {
     expect((await p.exited).code).toBe(127);
     expect(await err).toMatch(/ENOENT/);
   });
+
+  it("runs the agent in its folder with exactly the environment it was given", async () => {
+    process.env["NS_LAUNCHER_TEST_SECRET"] = "executor-only";
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "ns-launch-")));
+    const p = launcher.spawn({ argv: ["env"], cwd: dir, env: { ...env, ONLY: "this" } });
+    const out = collect(p.stdout);
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+    const names = (await out)
+      .trim()
+      .split("\n")
+      .map((l) => l.split("=")[0])
+      .sort();
+    expect(names).toEqual(["NIGHTSHIFT_PROCESS_TAG", "ONLY", "PATH"]);
+    const pwd = launcher.spawn({ argv: ["pwd"], cwd: dir, env });
+    expect((await collect(pwd.stdout)).trim()).toBe(dir);
+    delete process.env["NS_LAUNCHER_TEST_SECRET"];
+  });
+
+  it("relays a megabyte through stdin and stdout without losing a byte", async () => {
+    const data = randomBytes(1 << 20);
+    const p = launcher.spawn({ argv: ["cat"], cwd: "/tmp", env, stdin: true });
+    const chunks: Buffer[] = [];
+    p.stdout.on("data", (d: Buffer) => chunks.push(d));
+    const ended = new Promise((r) => p.stdout.once("end", r));
+    p.stdin?.end(data);
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+    await ended;
+    const out = Buffer.concat(chunks);
+    expect(out.length).toBe(data.length);
+    expect(createHash("sha256").update(out).digest("hex")).toBe(
+      createHash("sha256").update(data).digest("hex"),
+    );
+  });
+
+  it("reports the signal that ended a process", async () => {
+    const p = launcher.spawn({ argv: ["sh", "-c", "kill -TERM $$"], cwd: "/tmp", env });
+    expect(await p.exited).toEqual({ code: null, signal: "SIGTERM" });
+  });
+
+  it("reports a folder it cannot enter as exit 127 with the reason", async () => {
+    const p = launcher.spawn({ argv: ["true"], cwd: "/nonexistent/folder", env });
+    const err = collect(p.stderr);
+    expect((await p.exited).code).toBe(127);
+    expect(await err).toMatch(/cannot enter \/nonexistent\/folder/);
+  });
+
+  it("refuses a NUL byte in the command line", () => {
+    expect(() => launcher.spawn({ argv: ["echo", "a\0b"], cwd: "/tmp", env })).toThrow(/NUL/);
+  });
+
+  it.runIf(process.getuid?.() === 0)(
+    "starts the agent as the uid and gid it is given, with no other groups",
+    async () => {
+      const p = launcher.spawn({
+        argv: ["sh", "-c", "id -u; id -g; id -G"],
+        cwd: "/tmp",
+        env,
+        uid: 65534,
+        gid: 65533,
+      });
+      const out = collect(p.stdout);
+      expect(await p.exited).toEqual({ code: 0, signal: null });
+      expect((await out).trim().split("\n")).toEqual(["65534", "65533", "65533"]);
+    },
+  );
 
   it("kills every agent when its executor dies", async () => {
     const marker = `ns-orphan-${Date.now()}`;

@@ -1,19 +1,11 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { PassThrough, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { PROCESS_TAG, reapLeftovers, signalTree } from "./process-group.ts";
 import type { SandboxProcess, SpawnSpec } from "./types.ts";
 
-const SCRIPT = fileURLToPath(new URL("../launcher/launcher.mjs", import.meta.url));
-
-type FromLauncher =
-  | { op: "ready" }
-  | { op: "spawned"; id: string; pid: number; at: number }
-  | { op: "error"; id: string; message: string }
-  | { op: "out"; id: string; fd: 1 | 2; data: Uint8Array }
-  | { op: "eof"; id: string; fd: 1 | 2 }
-  | { op: "exit"; id: string; code: number | null; signal: NodeJS.Signals | null };
+const SCRIPT = fileURLToPath(new URL("../launcher/launcher.pl", import.meta.url));
 
 interface Pending {
   open: number;
@@ -24,31 +16,119 @@ interface Pending {
   exit: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
-/** Starts agent processes from a small helper process; see launcher/launcher.mjs. */
+/** Starts agent processes from a small helper process; see launcher/launcher.pl. */
 export interface Launcher {
   spawn(spec: SpawnSpec, leftoverGraceMs?: number): SandboxProcess;
   close(): Promise<void>;
 }
 
-/** Forks the launcher and resolves once it is ready. */
-export async function startLauncher(): Promise<Launcher> {
-  const child: ChildProcess = fork(SCRIPT, [], {
-    serialization: "advanced",
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-    execArgv: [],
+export interface LauncherOptions {
+  /** The Perl interpreter (default: `perl` on PATH). */
+  perl?: string;
+}
+
+/** One frame: a 32-bit big-endian length, then NUL-separated fields (launcher.pl). */
+function frame(fields: readonly (string | number)[], data?: Buffer): Buffer {
+  const text = Buffer.from(fields.join("\0") + (data !== undefined ? "\0" : ""));
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(text.length + (data?.length ?? 0));
+  return data !== undefined ? Buffer.concat([head, text, data]) : Buffer.concat([head, text]);
+}
+
+/** Splits off the first `n` NUL-separated fields; the rest (data) is returned whole. */
+function fields(payload: Buffer, n: number): { head: string[]; rest: Buffer } {
+  const head: string[] = [];
+  let at = 0;
+  while (head.length < n) {
+    const nul = payload.indexOf(0, at);
+    const end = nul < 0 ? payload.length : nul;
+    head.push(payload.toString("utf8", at, end));
+    at = nul < 0 ? payload.length : nul + 1;
+  }
+  return { head, rest: payload.subarray(at) };
+}
+
+/**
+ * Starts the launcher (Perl, from perl-base) and resolves once it is ready; rejects when
+ * there is no Perl to run it.
+ */
+export async function startLauncher(opts: LauncherOptions = {}): Promise<Launcher> {
+  // An empty environment: the executor's secrets stay out of it, and PERL5OPT or PERL5LIB
+  // cannot load code into it.
+  const child: ChildProcess = spawn(opts.perl ?? "perl", [SCRIPT], {
+    stdio: ["pipe", "pipe", "inherit"],
+    env: {},
   });
+  const input = child.stdin!;
+  const output = child.stdout!;
+  // A launcher that is gone fails its next write: its exit handler has already said why.
+  input.on("error", () => undefined);
   const pending = new Map<string, Pending>();
   let failure: Error | undefined;
-  await new Promise<void>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) =>
-      reject(new Error(`spawn launcher exited with ${code} during start-up`)),
-    );
-    child.on("message", (m: FromLauncher) => {
-      if (m.op === "ready") resolve();
-    });
+  let onReady: (() => void) | undefined;
+  let buffered: Buffer = Buffer.alloc(0);
+
+  const receive = (payload: Buffer): void => {
+    const op = String.fromCharCode(payload[0] ?? 0);
+    if (op === "R") return onReady?.();
+    const { head, rest } = fields(payload, op === "O" ? 3 : 4);
+    const p = pending.get(head[1] ?? "");
+    if (!p) return;
+    switch (op) {
+      case "P":
+        p.spawned(Number(head[2]), performance.timeOrigin + performance.now());
+        break;
+      case "O":
+        (head[2] === "1" ? p.stdout : p.stderr).write(Buffer.from(rest));
+        break;
+      case "C":
+        (head[2] === "1" ? p.stdout : p.stderr).end();
+        p.open--;
+        if (p.open === 0 && p.exited) pending.delete(head[1] ?? "");
+        break;
+      case "X":
+        p.stderr.write(`${head[2] ?? "could not start"}\n`);
+        p.spawned(-1, performance.timeOrigin + performance.now());
+        p.stdout.end();
+        p.stderr.end();
+        pending.delete(head[1] ?? "");
+        p.exit(127, null);
+        break;
+      case "Z":
+        // Output may still follow (a process that left the group holds the pipe): the
+        // streams end on their own `C`.
+        p.exited = true;
+        if (p.open === 0) pending.delete(head[1] ?? "");
+        p.exit(
+          head[2] === "" ? null : Number(head[2]),
+          head[3] === "" ? null : (head[3] as NodeJS.Signals),
+        );
+        break;
+    }
+  };
+  output.on("data", (chunk: Buffer) => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    while (buffered.length >= 4) {
+      const len = buffered.readUInt32BE(0);
+      if (buffered.length < 4 + len) break;
+      const payload = buffered.subarray(4, 4 + len);
+      buffered = buffered.subarray(4 + len);
+      receive(payload);
+    }
   });
+
+  await new Promise<void>((resolve, reject) => {
+    onReady = resolve;
+    child.once("error", (err) =>
+      reject(new Error(`cannot start the spawn launcher (perl): ${err.message}`, { cause: err })),
+    );
+    child.once("exit", (code, signal) =>
+      reject(new Error(`spawn launcher exited with ${signal ?? `code ${code}`} during start-up`)),
+    );
+  });
+  onReady = undefined;
   child.removeAllListeners("exit");
+  child.removeAllListeners("error");
   child.once("exit", (code, signal) => {
     failure = new Error(`spawn launcher exited (${signal ?? `code ${code}`})`);
     for (const p of pending.values()) {
@@ -58,43 +138,12 @@ export async function startLauncher(): Promise<Launcher> {
     }
     pending.clear();
   });
-  child.on("message", (m: FromLauncher) => {
-    if (m.op === "ready") return;
-    const p = pending.get(m.id);
-    if (!p) return;
-    switch (m.op) {
-      case "spawned":
-        p.spawned(m.pid, m.at);
-        break;
-      case "out":
-        (m.fd === 1 ? p.stdout : p.stderr).write(Buffer.from(m.data));
-        break;
-      case "eof":
-        (m.fd === 1 ? p.stdout : p.stderr).end();
-        p.open--;
-        if (p.open === 0 && p.exited) pending.delete(m.id);
-        break;
-      case "error":
-        p.stderr.write(`${m.message}\n`);
-        p.spawned(-1, Date.now());
-        p.stdout.end();
-        p.stderr.end();
-        pending.delete(m.id);
-        p.exit(127, null);
-        break;
-      case "exit":
-        // Output may still follow (a process that left the group holds the pipe): the
-        // streams end on their own `eof`.
-        p.exited = true;
-        if (p.open === 0) pending.delete(m.id);
-        p.exit(m.code, m.signal);
-        break;
-    }
-  });
 
   return {
     spawn(spec, leftoverGraceMs = 2_000) {
       if (failure) throw failure;
+      const [cmd] = spec.argv;
+      if (cmd === undefined) throw new Error("empty argv");
       const id = randomUUID();
       const tag = randomUUID();
       const stdout = new PassThrough();
@@ -116,7 +165,6 @@ export async function startLauncher(): Promise<Launcher> {
             stderr,
             spawned: onSpawned,
             exit: (code, signal) => {
-              child.send({ op: "forget", id });
               void started
                 .then(() => reapLeftovers(pid, tag, leftoverGraceMs))
                 .then(() => resolve({ code, signal }));
@@ -128,23 +176,30 @@ export async function startLauncher(): Promise<Launcher> {
         spec.stdin === true
           ? new Writable({
               write(chunk: Buffer, _enc, cb) {
-                child.send({ op: "stdin", id, data: chunk }, () => cb());
+                input.write(frame(["I", id], chunk), () => cb());
               },
               final(cb) {
-                child.send({ op: "stdin-end", id }, () => cb());
+                input.write(frame(["E", id]), () => cb());
               },
             })
           : null;
-      child.send({
-        op: "spawn",
-        id,
-        argv: spec.argv,
-        cwd: spec.cwd,
-        env: { ...spec.env, [PROCESS_TAG]: tag },
-        stdin: spec.stdin === true,
-        uid: spec.uid,
-        gid: spec.gid,
-      });
+      const env = Object.entries({ ...spec.env, [PROCESS_TAG]: tag }).map(([k, v]) => `${k}=${v}`);
+      for (const s of [spec.cwd, ...spec.argv, ...env])
+        if (s.includes("\0"))
+          throw new Error(`a NUL byte in the command line or environment: ${s}`);
+      input.write(
+        frame([
+          "S",
+          id,
+          spec.stdin === true ? "1" : "0",
+          spec.uid ?? "",
+          spec.gid ?? "",
+          spec.cwd,
+          spec.argv.length,
+          ...spec.argv,
+          ...env,
+        ]),
+      );
       return {
         get pid() {
           return pid;
@@ -163,7 +218,7 @@ export async function startLauncher(): Promise<Launcher> {
       return new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
-        child.disconnect();
+        input.end();
       });
     },
   };

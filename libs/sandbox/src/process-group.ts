@@ -1,16 +1,30 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { SandboxProcess, SpawnSpec } from "./types.ts";
 
 /** Environment variable that marks every process an agent starts, even ones that leave its group. */
 export const PROCESS_TAG = "NIGHTSHIFT_PROCESS_TAG";
 
+/** At most this many PIDs are probed one by one; beyond that /proc is listed instead. */
+const PROBE_LIMIT = 512;
+
 /**
  * Numeric /proc entries, optionally only those newer than `after`: processes an agent
  * starts get higher PIDs than the agent itself unless the PID space wrapped meanwhile.
+ * A short range of newer PIDs is probed one by one (a stat each, where listing /proc
+ * walks every process on the machine).
  */
 function procEntries(after = 0): string[] {
+  if (after > 0) {
+    const last = lastPid();
+    if (last !== undefined && last >= after && last - after <= PROBE_LIMIT) {
+      const out: string[] = [];
+      for (let pid = after + 1; pid <= last; pid++)
+        if (existsSync(`/proc/${pid}`)) out.push(String(pid));
+      return out;
+    }
+  }
   let all: string[];
   try {
     all = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
@@ -21,14 +35,40 @@ function procEntries(after = 0): string[] {
   return all.filter((e) => Number(e) > after);
 }
 
+/** The most recently assigned PID (the fifth field of /proc/loadavg). */
+function lastPid(): number | undefined {
+  try {
+    const last = Number(readFileSync("/proc/loadavg", "utf8").trim().split(/\s+/)[4]);
+    return Number.isFinite(last) ? last : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when the kernel has handed out a PID lower than `pid` since (the PID space wrapped). */
 function pidsWrappedSince(pid: number): boolean {
+  const last = lastPid();
+  return last === undefined || last < pid;
+}
+
+/** State, process group and environment check of one /proc entry; undefined when it is gone. */
+function probe(entry: string): { state: string; pgrp: number } | undefined {
   try {
-    // the fifth field of /proc/loadavg is the most recently assigned PID
-    const last = Number(readFileSync("/proc/loadavg", "utf8").trim().split(/\s+/)[4]);
-    return !Number.isFinite(last) || last < pid;
+    const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ", 3);
+    // fields after the command: state ppid pgrp ...
+    return { state: rest[0] ?? "", pgrp: Number(rest[2]) };
   } catch {
-    return true;
+    return undefined;
+  }
+}
+
+function hasTag(entry: string, needle: string): boolean {
+  try {
+    return readFileSync(`/proc/${entry}/environ`, "utf8").includes(needle);
+  } catch {
+    // exited meanwhile, or not ours to read
+    return false;
   }
 }
 
@@ -36,14 +76,8 @@ function pidsWrappedSince(pid: number): boolean {
 export function groupMembers(pgid: number): number[] {
   const out: number[] = [];
   for (const e of procEntries()) {
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
-      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // fields after the command: state ppid pgrp ...
-      if (rest[0] !== "Z" && Number(rest[2]) === pgid) out.push(Number(e));
-    } catch {
-      // exited meanwhile
-    }
+    const p = probe(e);
+    if (p && p.state !== "Z" && p.pgrp === pgid) out.push(Number(e));
   }
   return out;
 }
@@ -56,34 +90,29 @@ export function taggedProcesses(tag: string, after = 0): number[] {
   const needle = `${PROCESS_TAG}=${tag}\0`;
   const out: number[] = [];
   for (const e of procEntries(after)) {
-    try {
-      if (!readFileSync(`/proc/${e}/environ`, "utf8").includes(needle)) continue;
-      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
-      if (stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z")
-        out.push(Number(e));
-    } catch {
-      // exited meanwhile, or not ours to read
-    }
+    if (!hasTag(e, needle)) continue;
+    const p = probe(e);
+    if (p && p.state !== "Z") out.push(Number(e));
   }
   return out;
 }
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Everything left of an agent: members of its group and tagged processes that left it. */
+/**
+ * Everything left of an agent: members of its group and tagged processes that left it.
+ * Both are newer than the agent's leader `pgid` (a session's group only takes its own
+ * descendants), so one pass over the newer PIDs finds them; no exception is raised when
+ * there is nothing left, the usual case.
+ */
 function leftovers(pgid: number, tag: string): number[] {
   if (pgid <= 0) return [];
-  // kill(-pgid, 0) answers "anyone left in the group?" in one syscall; the /proc scan for
-  // processes that left the group only looks at PIDs newer than the agent.
-  const inGroup = groupAlive(pgid) ? groupMembers(pgid) : [];
-  return [...new Set([...inGroup, ...taggedProcesses(tag, pgid)])];
+  const needle = `${PROCESS_TAG}=${tag}\0`;
+  const out: number[] = [];
+  for (const e of procEntries(pgid)) {
+    const p = probe(e);
+    if (p === undefined || p.state === "Z") continue;
+    if (p.pgrp === pgid || hasTag(e, needle)) out.push(Number(e));
+  }
+  return out;
 }
 
 /** Signals an agent's process group and every tagged process that left it. */

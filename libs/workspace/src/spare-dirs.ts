@@ -1,6 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, openSync, renameSync, writeSync } from "node:fs";
-import { chmod, lstat, mkdir, readdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  lstatSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  writeSync,
+} from "node:fs";
+import { mkdir, rm, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 export interface SpareDirsOptions {
@@ -85,6 +94,10 @@ export class SpareDirs {
    * not linked elsewhere. Resolves false when it does not (or the pool is full); the caller
    * then removes it. Only for directories the agent never owned: an owner could have left
    * an ACL on them that outlives a chown.
+   *
+   * Removing and making a folder cost the kernel a fifth of a millisecond each, so they
+   * run on the thread pool; the checks and the rename, a few microseconds each, run here
+   * (a promise-based call costs the event loop tens of microseconds).
    */
   async recycle(dir: string): Promise<boolean> {
     if (this.#closed || this.#cleared === undefined) return false;
@@ -93,20 +106,21 @@ export class SpareDirs {
     try {
       const uid = process.getuid?.();
       const own = (st: { uid: number }): boolean => uid === undefined || st.uid === uid;
-      const top = await lstat(dir);
+      const top = lstatSync(dir);
       if (!top.isDirectory() || !own(top)) return false;
+      // rmdir refuses a folder that is not empty, and a link in its place
       for (const sub of this.#o.inside ?? []) await rmdir(join(dir, sub));
-      const names = (await readdir(dir)).sort();
+      const names = readdirSync(dir).sort();
       const files = Object.keys(this.#o.files ?? {}).sort();
       if (names.join("/") !== files.join("/")) return false;
       for (const name of files) {
-        const st = await lstat(join(dir, name));
+        const st = lstatSync(join(dir, name));
         if (!st.isFile() || st.nlink !== 1 || !own(st)) return false;
       }
       // what a new spare gets under the usual umask, and never writable by others
-      await chmod(dir, this.#o.mode & 0o755);
+      if ((top.mode & 0o7777) !== (this.#o.mode & 0o755)) chmodSync(dir, this.#o.mode & 0o755);
       const spare = join(this.#o.dir, randomBytes(8).toString("hex"));
-      await rename(dir, spare);
+      renameSync(dir, spare);
       for (const sub of this.#o.inside ?? []) await mkdir(join(spare, sub));
       if (this.#closed) return true;
       this.#ready.push(spare);

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { existsSync, lstatSync, mkdirSync } from "node:fs";
+import { rm, rmdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { NightshiftConfig } from "@nightshift/config";
 import type { SandboxDriver, TaskSandbox } from "@nightshift/sandbox";
@@ -80,8 +80,22 @@ export async function openAgentPlace(
   return { box, home, env: { ...baseEnv, HOME: home, ...box.env } };
 }
 
-/** Removes the task's homes once the task is over for good. */
+/**
+ * Removes the task's homes once the task is over for good. An agent that left its home
+ * empty (and most tasks have no reviewer's home) costs a stat and an rmdir instead of a
+ * recursive removal's round trips.
+ */
 export async function removeTaskHome(config: NightshiftConfig, taskId: string): Promise<void> {
-  await rm(taskHome(config, taskId), { recursive: true, force: true });
-  await rm(reviewerHome(config, taskId), { recursive: true, force: true });
+  for (const home of [taskHome(config, taskId), reviewerHome(config, taskId)]) {
+    if (lstatSync(home, { throwIfNoEntry: false }) === undefined) continue;
+    // rmdir refuses a home that is not empty (or not a folder): removed recursively then
+    if (
+      await rmdir(home).then(
+        () => true,
+        () => false,
+      )
+    )
+      continue;
+    await rm(home, { recursive: true, force: true });
+  }
 }

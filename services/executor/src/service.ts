@@ -2,7 +2,8 @@ import { BackendRegistry, DEFAULT_PRICES } from "@nightshift/agents";
 import { Consumers, DlqHeaders, NO_REPO_KEY, Streams, Subjects } from "@nightshift/contracts";
 import { runConsumer, type JsMsg } from "@nightshift/messaging";
 import type { ServiceDefinition } from "@nightshift/host";
-import { createSandboxDriver, startLauncher } from "@nightshift/sandbox";
+import { createSandboxDriver, startLauncher, type SpawnSpec } from "@nightshift/sandbox";
+import { coerceError } from "@nightshift/errors";
 import { agentBaseEnv } from "./agent-env.ts";
 import { keepSpareHomes } from "./agent-sandbox.ts";
 import { startControlWatch } from "./control-watch.ts";
@@ -47,11 +48,18 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
       const metrics = executorMetrics(deps.registry);
       // Agents are started by a small helper process: cheap forks, an event loop that keeps
       // serving NATS, and no agent outliving this executor (see libs/sandbox/launcher).
-      const launcher = await startLauncher();
+      // Without Perl to run it, agents start from this process.
+      const launcher = await startLauncher().catch((err: unknown) => {
+        log.warn(
+          { err: coerceError(err) },
+          "no spawn launcher: agents start from the executor itself (slower), and a kill -9 of the executor leaves them running",
+        );
+        return undefined;
+      });
       const control = await startControlWatch(bus.js, bus.kv.control, (err) =>
         log.error({ err }, "control watch ended; reading the bucket instead"),
       ).catch(async (err: unknown) => {
-        await launcher.close();
+        await launcher?.close();
         throw err;
       });
       const running = new Map<string, RunningTask>();
@@ -60,11 +68,11 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
       const sandbox = await createSandboxDriver(config.sandbox, {
         slots: config.executor.slots,
         pathEnv: opts.env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
-        spawner: (spec) => launcher.spawn(spec),
+        ...(launcher ? { spawner: (spec: SpawnSpec) => launcher.spawn(spec) } : {}),
       }).catch(async (err: unknown) => {
         control.stop();
         await Promise.all([ws.stop(), homeSpares.close().catch(() => undefined)]);
-        await launcher.close();
+        await launcher?.close();
         throw err;
       });
       log.info({ driver: sandbox.name }, "agent sandbox ready");
@@ -159,7 +167,7 @@ export function executorService(opts: ExecutorOptions): ServiceDefinition {
           await Promise.all([ws.stop(), homeSpares.close().catch(() => undefined)]);
           control.stop();
           await sandbox.close();
-          await launcher.close();
+          await launcher?.close();
         }),
       };
     },

@@ -1,0 +1,345 @@
+# The spawn launcher: a small process that starts agent processes for the executor.
+#
+# Why a separate process, and why Perl: fork() costs in proportion to the parent's memory,
+# and libuv's spawn blocks the calling loop until the child has called exec. From the
+# executor (a Node process of 60 MB or more) a spawn costs a millisecond or more and
+# stalls NATS traffic meanwhile; from a Node helper it still costs about a millisecond, and
+# one helper spawns one agent at a time. This process is a few megabytes: a fork costs a
+# tenth of that, and it does not wait for exec, so spawns overlap. Perl because perl-base
+# is part of every Debian and Ubuntu system (and the executor image), with fork, exec,
+# setsid and setuid built in. It uses only modules from perl-base.
+#
+# When the executor goes away (even by kill -9) our stdin reaches EOF and every process
+# group started here is killed: no agent outlives its executor.
+#
+# Protocol: frames of a 32-bit big-endian length and a payload of NUL-separated fields,
+# the first naming the operation (NUL cannot occur in argv or the environment; a data
+# field comes last and is taken whole).
+#   executor → launcher
+#     S id stdin uid gid cwd argc argv... env...   start (stdin "1" for a pipe; uid and gid
+#                                                  may be empty: keep ours)
+#     I id data                                    bytes for the process's stdin
+#     E id                                         end of its stdin
+#   launcher → executor
+#     R                                            ready
+#     P id pid                                     exec succeeded
+#     X id message                                 could not start (nothing else follows)
+#     O id fd data                                 output on fd 1 or 2
+#     C id fd                                      fd 1 or 2 closed
+#     Z id code signal                             exited (one of code, signal is empty)
+use strict;
+use warnings;
+use POSIX ();
+use IO::Select ();
+use Fcntl ();
+
+my $SYS_PIDFD_OPEN = 434;    # the same number on every architecture Linux added it to
+
+binmode STDIN;
+binmode STDOUT;
+# Signals meant for the executor's process group are the executor's to act on; it closes
+# our stdin when it is done. Handlers, not SIG_IGN: exec resets handlers to the default,
+# so a child has nothing to undo between fork and exec (and every step there counts).
+$SIG{$_} = sub { } for qw(TERM INT HUP PIPE);
+my $sigchld = 0;
+$SIG{CHLD} = sub { $sigchld = 1 };
+open(my $devnull, '<', '/dev/null') or die "launcher: /dev/null: $!\n";
+
+my %kids;       # id => kid
+my %by_pid;     # pid => kid
+my %by_fileno;  # fileno => [role, kid, fd]
+my $readers = IO::Select->new(\*STDIN);
+my $writers = IO::Select->new();
+my $from_executor = '';
+
+# Frames wait here until the loop has handled everything select reported: the exec
+# result, output and exit of a short process go to the executor in one write.
+my $to_executor = '';
+
+sub send_frame {
+    my $payload = join("\0", @_);
+    $to_executor .= pack('N', length $payload) . $payload;
+}
+
+sub flush_frames {
+    while (length $to_executor) {
+        my $n = syswrite(STDOUT, $to_executor);
+        if (!defined $n) {
+            next if $!{EINTR} || $!{EAGAIN};
+            shutdown_all();    # the executor is gone
+        }
+        substr($to_executor, 0, $n, '');
+    }
+}
+
+sub watch {
+    my ($fh, $role, $kid, $fd) = @_;
+    $by_fileno{fileno $fh} = [$role, $kid, $fd];
+    $readers->add($fh);
+}
+
+sub unwatch {
+    my ($fh) = @_;
+    delete $by_fileno{fileno $fh};
+    $readers->remove($fh);
+    $writers->remove($fh);
+    close $fh;
+}
+
+# In the child, between fork and exec: never returns. Kept to a few system calls: until
+# exec, every page this process writes is copied from the launcher's.
+sub become {
+    my ($status_w, $in_r, $out_w, $err_w, $uid, $gid, $cwd, $argv) = @_;
+    eval {
+        defined POSIX::setsid() or die "setsid: $!\n";
+        defined POSIX::dup2(fileno($in_r // $devnull), 0) or die "stdin: $!\n";
+        defined POSIX::dup2(fileno $out_w, 1) or die "stdout: $!\n";
+        defined POSIX::dup2(fileno $err_w, 2) or die "stderr: $!\n";
+        chdir($cwd) or die "cannot enter $cwd: $!\n";
+        if ($gid ne '') {
+            # supplementary groups: just the task's own; then real, effective and saved gid
+            $) = "$gid $gid";
+            POSIX::setgid($gid) or die "setgid $gid: $!\n";
+            my ($real) = split ' ', $(;
+            my ($effective, @groups) = split ' ', $);
+            die "setgid $gid did not take\n"
+                if $real != $gid || $effective != $gid || grep { $_ != $gid } @groups;
+        }
+        if ($uid ne '') {
+            POSIX::setuid($uid) or die "setuid $uid: $!\n";
+            die "setuid $uid did not take\n" if $< != $uid || $> != $uid;
+        }
+        { no warnings 'exec'; exec { $argv->[0] } @$argv; }
+        my $errno = $! + 0;
+        my ($name) = grep { $!{$_} } keys %!;
+        die "cannot run $argv->[0]: $!" . ($name ? " ($name)" : " (errno $errno)") . "\n";
+    };
+    my $why = $@ || "exec failed\n";
+    $why =~ s/\n+\z//;
+    syswrite($status_w, $why);
+    POSIX::_exit(127);
+}
+
+sub start {
+    my ($id, $stdin, $uid, $gid, $cwd, $argc, @rest) = @_;
+    my @argv = splice(@rest, 0, $argc);
+    return send_frame('X', $id, 'empty argv') unless @argv;
+    my ($status_r, $status_w, $out_r, $out_w, $err_r, $err_w, $in_r, $in_w);
+    # pipe() marks both ends close-on-exec (they are above $^F): the status pipe's write
+    # end closes when exec succeeds, which is how we learn that it did.
+    unless (pipe($status_r, $status_w) && pipe($out_r, $out_w) && pipe($err_r, $err_w)
+        && ($stdin ne '1' || pipe($in_r, $in_w))) {
+        return send_frame('X', $id, "pipe: $!");
+    }
+    my $kid = { id => $id, argv0 => $argv[0], open => 2, inbuf => '' };
+    # The child's environment, set here rather than in the child (our own is unused; the
+    # executor started us with an empty one).
+    %ENV = ();
+    for my $pair (@rest) {
+        my ($k, $v) = split /=/, $pair, 2;
+        $ENV{$k} = $v if defined $v;
+    }
+    my $pid = fork();
+    if (!defined $pid) {
+        my $err = "fork: $!";
+        close $_ for grep { defined } ($status_r, $status_w, $out_r, $out_w, $err_r, $err_w, $in_r, $in_w);
+        return send_frame('X', $id, $err);
+    }
+    become($status_w, $in_r, $out_w, $err_w, $uid, $gid, $cwd, \@argv) if $pid == 0;
+    close $_ for grep { defined } ($status_w, $out_w, $err_w, $in_r);
+    $kid->{pid} = $pid;
+    $kids{$id} = $kid;
+    $by_pid{$pid} = $kid;
+    watch($status_r, 'status', $kid);
+    $kid->{status} = $status_r;
+    watch($out_r, 'out', $kid, 1);
+    watch($err_r, 'out', $kid, 2);
+    if ($in_w) {
+        my $flags = fcntl($in_w, Fcntl::F_GETFL(), 0);
+        fcntl($in_w, Fcntl::F_SETFL(), $flags | Fcntl::O_NONBLOCK());
+        $kid->{stdin} = $in_w;
+        $by_fileno{fileno $in_w} = ['stdin', $kid];
+    }
+    # A pidfd turns the child's exit into a readable descriptor: no signal race.
+    my $pidfd = syscall($SYS_PIDFD_OPEN, $pid + 0, 0);
+    if ($pidfd >= 0 && open(my $ph, '<&=', $pidfd)) {
+        $kid->{pidfd} = $ph;
+        watch($ph, 'pidfd', $kid);
+    }
+}
+
+# Reads what the status pipe holds: nothing (exec succeeded) or the reason it failed.
+sub settle_status {
+    my ($kid) = @_;
+    my $fh = $kid->{status} or return;
+    my $why = '';
+    while (1) {
+        my $n = sysread($fh, my $buf, 4096);
+        next if !defined $n && $!{EINTR};
+        last if !$n;
+        $why .= $buf;
+    }
+    unwatch($fh);
+    delete $kid->{status};
+    if ($why eq '') {
+        send_frame('P', $kid->{id}, $kid->{pid});
+    } else {
+        $kid->{failed} = 1;
+        send_frame('X', $kid->{id}, $why);
+    }
+}
+
+sub read_output {
+    my ($fh, $kid, $fd) = @_;
+    my $n = sysread($fh, my $buf, 65536);
+    return if !defined $n && ($!{EINTR} || $!{EAGAIN});
+    if ($n) {
+        send_frame('O', $kid->{id}, $fd, $buf) unless $kid->{failed};
+        return;
+    }
+    unwatch($fh);
+    $kid->{open}--;
+    send_frame('C', $kid->{id}, $fd) unless $kid->{failed};
+    forget($kid);
+}
+
+sub flush_stdin {
+    my ($kid) = @_;
+    my $fh = $kid->{stdin} or return;
+    while (length $kid->{inbuf}) {
+        my $n = syswrite($fh, $kid->{inbuf});
+        if (!defined $n) {
+            last if $!{EAGAIN};
+            next if $!{EINTR};
+            $kid->{inbuf} = '';    # the process closed its stdin
+            $kid->{inend} = 1;
+            last;
+        }
+        substr($kid->{inbuf}, 0, $n, '');
+    }
+    if (length $kid->{inbuf}) {
+        $writers->add($fh) unless $writers->exists($fh);
+    } else {
+        $writers->remove($fh);
+        if ($kid->{inend}) {
+            delete $by_fileno{fileno $fh};
+            close $fh;
+            delete $kid->{stdin};
+            forget($kid);
+        }
+    }
+}
+
+sub reap {
+    while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+        my $status = $?;
+        my $kid = delete $by_pid{$pid} or next;
+        settle_status($kid);
+        if ($kid->{pidfd}) {
+            unwatch($kid->{pidfd});
+            delete $kid->{pidfd};
+        }
+        $kid->{reaped} = 1;
+        unless ($kid->{failed}) {
+            if ($status & 127) {
+                my $sig = $status & 127;
+                send_frame('Z', $kid->{id}, '', signal_name($sig));
+            } else {
+                send_frame('Z', $kid->{id}, $status >> 8, '');
+            }
+        }
+        forget($kid);
+    }
+}
+
+# Drops a process we have nothing more to say about.
+sub forget {
+    my ($kid) = @_;
+    return unless $kid->{reaped} && $kid->{open} == 0;
+    if ($kid->{stdin} && !length $kid->{inbuf}) {
+        delete $by_fileno{fileno $kid->{stdin}};
+        $writers->remove($kid->{stdin});
+        close $kid->{stdin};
+        delete $kid->{stdin};
+    }
+    delete $kids{$kid->{id}} unless $kid->{stdin};
+}
+
+my %SIGNAME;
+{
+    require Config;
+    my @names = split ' ', $Config::Config{sig_name};
+    my @nums = split ' ', $Config::Config{sig_num};
+    for my $i (0 .. $#names) { $SIGNAME{$nums[$i]} //= "SIG$names[$i]" }
+}
+sub signal_name { $SIGNAME{ $_[0] } // "SIG$_[0]" }
+
+sub shutdown_all {
+    for my $kid (values %kids) {
+        next if $kid->{reaped};
+        kill 'KILL', -$kid->{pid};
+    }
+    POSIX::_exit(0);
+}
+
+sub command {
+    my ($payload) = @_;
+    my ($op, $rest) = split /\0/, $payload, 2;
+    $rest //= '';
+    if ($op eq 'S') {
+        start(split /\0/, $rest, -1);
+    } elsif ($op eq 'I') {
+        my ($id, $data) = split /\0/, $rest, 2;
+        my $kid = $kids{$id} or return;
+        return unless $kid->{stdin};
+        $kid->{inbuf} .= $data // '';
+        flush_stdin($kid);
+    } elsif ($op eq 'E') {
+        my $kid = $kids{$rest} or return;
+        return unless $kid->{stdin};
+        $kid->{inend} = 1;
+        flush_stdin($kid);
+    }
+}
+
+send_frame('R');
+flush_frames();
+for (;;) {
+    # Without a pidfd (an old kernel), SIGCHLD can land between our check and select:
+    # wake up now and then while such a child runs.
+    my $blind = grep { !$_->{pidfd} && !$_->{reaped} && !$_->{failed} } values %kids;
+    my ($r, $w) = IO::Select->select($readers, $writers, undef, $blind ? 0.05 : undef);
+    my @ready = map { [$_, $by_fileno{fileno $_}] } @{ $r // [] };
+    my $input = grep { fileno($_) == 0 } @{ $r // [] };
+    # exec results first, then output, then exits: the executor hears them in that order
+    settle_status($_->[1][1]) for grep { $_->[1] && $_->[1][0] eq 'status' } @ready;
+    for (grep { $_->[1] && $_->[1][0] eq 'out' } @ready) {
+        read_output($_->[0], $_->[1][1], $_->[1][2]) if $by_fileno{fileno $_->[0]};
+    }
+    for my $fh (@{ $w // [] }) {
+        my $entry = $by_fileno{fileno $fh} or next;
+        flush_stdin($entry->[1]);
+    }
+    if ($sigchld || grep { $_->[1] && $_->[1][0] eq 'pidfd' } @ready) {
+        $sigchld = 0;
+        reap();
+    }
+    if ($input) {
+        my $n = sysread(STDIN, my $buf, 65536);
+        if (defined $n && $n == 0) {
+            shutdown_all();
+        } elsif (defined $n) {
+            $from_executor .= $buf;
+            while (length $from_executor >= 4) {
+                my $len = unpack('N', $from_executor);
+                last if length $from_executor < 4 + $len;
+                my $payload = substr($from_executor, 4, $len);
+                substr($from_executor, 0, 4 + $len, '');
+                command($payload);
+            }
+        } elsif (!$!{EINTR} && !$!{EAGAIN}) {
+            shutdown_all();
+        }
+    }
+    flush_frames();
+}
