@@ -5,7 +5,8 @@
 # executor (a Node process of 60 MB or more) a spawn costs a millisecond or more and
 # stalls NATS traffic meanwhile; from a Node helper it still costs about a millisecond, and
 # one helper spawns one agent at a time. This process is a few megabytes: a fork costs a
-# tenth of that, and it does not wait for exec, so spawns overlap. Perl because perl-base
+# tenth of that, and it does not wait for exec, so spawns overlap; one child forked ahead
+# of time takes even the fork off the dispatch path. Perl because perl-base
 # is part of every Debian and Ubuntu system (and the executor image), with fork, exec,
 # setsid and setuid built in. It uses only modules from perl-base.
 #
@@ -120,33 +121,107 @@ sub become {
     POSIX::_exit(127);
 }
 
-sub start {
-    my ($id, $stdin, $uid, $gid, $cwd, $argc, @rest) = @_;
-    my @argv = splice(@rest, 0, $argc);
-    return send_frame('X', $id, 'empty argv') unless @argv;
-    my ($status_r, $status_w, $out_r, $out_w, $err_r, $err_w, $in_r, $in_w);
-    # pipe() marks both ends close-on-exec (they are above $^F): the status pipe's write
-    # end closes when exec succeeds, which is how we learn that it did.
-    unless (pipe($status_r, $status_w) && pipe($out_r, $out_w) && pipe($err_r, $err_w)
-        && ($stdin ne '1' || pipe($in_r, $in_w))) {
-        return send_frame('X', $id, "pipe: $!");
-    }
-    my $kid = { id => $id, argv0 => $argv[0], open => 2, inbuf => '' };
-    # The child's environment, set here rather than in the child (our own is unused; the
-    # executor started us with an empty one).
-    %ENV = ();
-    for my $pair (@rest) {
-        my ($k, $v) = split /=/, $pair, 2;
-        $ENV{$k} = $v if defined $v;
+# A child forked ahead of time, waiting on its own pipe for what to run: taking it spares
+# the dispatch path a fork. Made again after each use, once the launcher has been idle
+# for a moment (forking while the last one execs would slow both).
+my $spare;
+my $spare_due = 0;
+
+sub make_spare {
+    my ($ctl_r, $ctl_w, $status_r, $status_w, $out_r, $out_w, $err_r, $err_w, $in_r, $in_w);
+    unless (pipe($ctl_r, $ctl_w) && pipe($status_r, $status_w) && pipe($out_r, $out_w)
+        && pipe($err_r, $err_w) && pipe($in_r, $in_w)) {
+        close $_ for grep { defined } ($ctl_r, $ctl_w, $status_r, $status_w, $out_r, $out_w, $err_r, $err_w, $in_r, $in_w);
+        return;
     }
     my $pid = fork();
     if (!defined $pid) {
-        my $err = "fork: $!";
-        close $_ for grep { defined } ($status_r, $status_w, $out_r, $out_w, $err_r, $err_w, $in_r, $in_w);
-        return send_frame('X', $id, $err);
+        close $_ for ($ctl_r, $ctl_w, $status_r, $status_w, $out_r, $out_w, $err_r, $err_w, $in_r, $in_w);
+        return;
     }
-    become($status_w, $in_r, $out_w, $err_w, $uid, $gid, $cwd, \@argv) if $pid == 0;
-    close $_ for grep { defined } ($status_w, $out_w, $err_w, $in_r);
+    if ($pid == 0) {
+        # Our copies of other agents' pipes would keep their stdin open and their output
+        # unfinished while we wait: close them (and the launcher's ends of ours).
+        POSIX::close($_) for keys %by_fileno;
+        close $_ for ($ctl_w, $status_r, $out_r, $err_r, $in_w);
+        # and the executor's pipes (become() puts the agent's in their place)
+        POSIX::close($_) for 0, 1;
+        my $frame = '';
+        while (length($frame) < 4 || length($frame) < 4 + unpack('N', $frame)) {
+            my $n = sysread($ctl_r, $frame, 65536, length $frame);
+            next if !defined $n && $!{EINTR};
+            POSIX::_exit(0) if !$n;    # the launcher is gone, or let us go
+        }
+        my ($stdin, $uid, $gid, $cwd, $argc, @rest) = split /\0/, substr($frame, 4), -1;
+        my @argv = splice(@rest, 0, $argc);
+        %ENV = ();
+        for my $pair (@rest) {
+            my ($k, $v) = split /=/, $pair, 2;
+            $ENV{$k} = $v if defined $v;
+        }
+        become($status_w, $stdin eq '1' ? $in_r : undef, $out_w, $err_w, $uid, $gid, $cwd, \@argv);
+    }
+    close $_ for ($ctl_r, $status_w, $out_w, $err_w, $in_r);
+    $spare = { pid => $pid, ctl => $ctl_w, status => $status_r, out => $out_r, err => $err_r, in => $in_w };
+}
+
+sub start {
+    my ($id, $stdin, $uid, $gid, $cwd, $argc, @rest) = @_;
+    return send_frame('X', $id, 'empty argv') unless $argc > 0;
+    my $kid = { id => $id, open => 2, inbuf => '' };
+    my ($status_r, $out_r, $err_r, $in_w, $pid);
+    if (my $s = $spare) {
+        undef $spare;
+        my $payload = join("\0", $stdin, $uid, $gid, $cwd, $argc, @rest);
+        my $frame = pack('N', length $payload) . $payload;
+        my $off = 0;
+        while ($off < length $frame) {
+            my $n = syswrite($s->{ctl}, $frame, length($frame) - $off, $off);
+            if (!defined $n) {
+                next if $!{EINTR};
+                last;
+            }
+            $off += $n;
+        }
+        close $s->{ctl};
+        if ($off == length $frame) {
+            ($pid, $status_r, $out_r, $err_r) = @$s{qw(pid status out err)};
+            if ($stdin eq '1') {
+                $in_w = $s->{in};
+            } else {
+                close $s->{in};
+            }
+        } else {
+            # the spare died waiting: start this one the usual way
+            close $_ for @$s{qw(status out err in)};
+        }
+    }
+    unless (defined $pid) {
+        my @argv = splice(@rest, 0, $argc);
+        my ($status_w, $out_w, $err_w, $in_r);
+        # pipe() marks both ends close-on-exec (they are above $^F): the status pipe's write
+        # end closes when exec succeeds, which is how we learn that it did.
+        unless (pipe($status_r, $status_w) && pipe($out_r, $out_w) && pipe($err_r, $err_w)
+            && ($stdin ne '1' || pipe($in_r, $in_w))) {
+            return send_frame('X', $id, "pipe: $!");
+        }
+        # The child's environment, set here rather than in the child (our own is unused;
+        # the executor started us with an empty one).
+        %ENV = ();
+        for my $pair (@rest) {
+            my ($k, $v) = split /=/, $pair, 2;
+            $ENV{$k} = $v if defined $v;
+        }
+        $pid = fork();
+        if (!defined $pid) {
+            my $err = "fork: $!";
+            close $_ for grep { defined } ($status_r, $status_w, $out_r, $out_w, $err_r, $err_w, $in_r, $in_w);
+            return send_frame('X', $id, $err);
+        }
+        become($status_w, $in_r, $out_w, $err_w, $uid, $gid, $cwd, \@argv) if $pid == 0;
+        close $_ for grep { defined } ($status_w, $out_w, $err_w, $in_r);
+        %ENV = ();
+    }
     $kid->{pid} = $pid;
     $kids{$id} = $kid;
     $by_pid{$pid} = $kid;
@@ -166,6 +241,8 @@ sub start {
         $kid->{pidfd} = $ph;
         watch($ph, 'pidfd', $kid);
     }
+    # the next spare is made once the loop is idle: not while this child execs
+    $spare_due = 1;
 }
 
 # Reads what the status pipe holds: nothing (exec succeeded) or the reason it failed.
@@ -275,6 +352,7 @@ my %SIGNAME;
 sub signal_name { $SIGNAME{ $_[0] } // "SIG$_[0]" }
 
 sub shutdown_all {
+    kill 'KILL', $spare->{pid} if $spare;
     for my $kid (values %kids) {
         next if $kid->{reaped};
         kill 'KILL', -$kid->{pid};
@@ -302,13 +380,20 @@ sub command {
     }
 }
 
+make_spare();
 send_frame('R');
 flush_frames();
 for (;;) {
     # Without a pidfd (an old kernel), SIGCHLD can land between our check and select:
     # wake up now and then while such a child runs.
     my $blind = grep { !$_->{pidfd} && !$_->{reaped} && !$_->{failed} } values %kids;
-    my ($r, $w) = IO::Select->select($readers, $writers, undef, $blind ? 0.05 : undef);
+    my $due = $spare_due && !$spare;
+    my ($r, $w) = IO::Select->select($readers, $writers, undef, $due ? 0.001 : $blind ? 0.05 : undef);
+    if ($due && !$r && !$w && !$sigchld) {
+        make_spare();
+        $spare_due = 0;
+        next;
+    }
     my @ready = map { [$_, $by_fileno{fileno $_}] } @{ $r // [] };
     my $input = grep { fileno($_) == 0 } @{ $r // [] };
     # exec results first, then output, then exits: the executor hears them in that order

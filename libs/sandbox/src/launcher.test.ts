@@ -100,6 +100,22 @@ describe("spawn launcher", () => {
     );
   });
 
+  it("its child forked ahead of time holds no other agent's pipes", async () => {
+    const a = launcher.spawn({ argv: ["cat"], cwd: "/tmp", env, stdin: true });
+    const out = collect(a.stdout);
+    await a.started;
+    // the launcher idles now and forks its next spare while cat's stdin is open
+    await new Promise((r) => setTimeout(r, 100));
+    a.stdin?.end("x");
+    const hung = new Promise((r) => setTimeout(() => r("stdin never closed"), 2_000));
+    expect(await Promise.race([a.exited, hung])).toEqual({ code: 0, signal: null });
+    expect(await out).toBe("x");
+    // and the spare then runs the next agent
+    const b = launcher.spawn({ argv: ["sh", "-c", "echo $$"], cwd: "/tmp", env });
+    const pid = collect(b.stdout);
+    expect((await b.started).pid).toBe(Number((await pid).trim()));
+  });
+
   it("reports the signal that ended a process", async () => {
     const p = launcher.spawn({ argv: ["sh", "-c", "kill -TERM $$"], cwd: "/tmp", env });
     expect(await p.exited).toEqual({ code: null, signal: "SIGTERM" });
