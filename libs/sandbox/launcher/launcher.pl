@@ -31,7 +31,6 @@
 use strict;
 use warnings;
 use POSIX ();
-use IO::Select ();
 use Fcntl ();
 
 my $SYS_PIDFD_OPEN = 434;    # the same number on every architecture Linux added it to
@@ -49,8 +48,11 @@ open(my $devnull, '<', '/dev/null') or die "launcher: /dev/null: $!\n";
 my %kids;       # id => kid
 my %by_pid;     # pid => kid
 my %by_fileno;  # fileno => [role, kid, fd]
-my $readers = IO::Select->new(\*STDIN);
-my $writers = IO::Select->new();
+# select() bit vectors: descriptors we read from (our stdin, agents' output, status pipes,
+# pidfds) and agents' stdin pipes with bytes still to write.
+my $readers = '';
+my $writers = '';
+vec($readers, 0, 1) = 1;
 my $from_executor = '';
 
 # Frames wait here until the loop has handled everything select reported: the exec
@@ -75,15 +77,16 @@ sub flush_frames {
 
 sub watch {
     my ($fh, $role, $kid, $fd) = @_;
-    $by_fileno{fileno $fh} = [$role, $kid, $fd];
-    $readers->add($fh);
+    $by_fileno{fileno $fh} = [$role, $kid, $fd, $fh];
+    vec($readers, fileno $fh, 1) = 1;
 }
 
 sub unwatch {
     my ($fh) = @_;
-    delete $by_fileno{fileno $fh};
-    $readers->remove($fh);
-    $writers->remove($fh);
+    my $n = fileno $fh;
+    delete $by_fileno{$n};
+    vec($readers, $n, 1) = 0;
+    vec($writers, $n, 1) = 0;
     close $fh;
 }
 
@@ -233,7 +236,7 @@ sub start {
         my $flags = fcntl($in_w, Fcntl::F_GETFL(), 0);
         fcntl($in_w, Fcntl::F_SETFL(), $flags | Fcntl::O_NONBLOCK());
         $kid->{stdin} = $in_w;
-        $by_fileno{fileno $in_w} = ['stdin', $kid];
+        $by_fileno{fileno $in_w} = ['stdin', $kid, undef, $in_w];
     }
     # A pidfd turns the child's exit into a readable descriptor: no signal race.
     my $pidfd = syscall($SYS_PIDFD_OPEN, $pid + 0, 0);
@@ -295,9 +298,9 @@ sub flush_stdin {
         substr($kid->{inbuf}, 0, $n, '');
     }
     if (length $kid->{inbuf}) {
-        $writers->add($fh) unless $writers->exists($fh);
+        vec($writers, fileno $fh, 1) = 1;
     } else {
-        $writers->remove($fh);
+        vec($writers, fileno $fh, 1) = 0;
         if ($kid->{inend}) {
             delete $by_fileno{fileno $fh};
             close $fh;
@@ -335,7 +338,7 @@ sub forget {
     return unless $kid->{reaped} && $kid->{open} == 0;
     if ($kid->{stdin} && !length $kid->{inbuf}) {
         delete $by_fileno{fileno $kid->{stdin}};
-        $writers->remove($kid->{stdin});
+        vec($writers, fileno $kid->{stdin}, 1) = 0;
         close $kid->{stdin};
         delete $kid->{stdin};
     }
@@ -388,24 +391,30 @@ for (;;) {
     # wake up now and then while such a child runs.
     my $blind = grep { !$_->{pidfd} && !$_->{reaped} && !$_->{failed} } values %kids;
     my $due = $spare_due && !$spare;
-    my ($r, $w) = IO::Select->select($readers, $writers, undef, $due ? 0.001 : $blind ? 0.05 : undef);
-    if ($due && !$r && !$w && !$sigchld) {
-        make_spare();
-        $spare_due = 0;
-        next;
+    my ($rout, $wout) = ($readers, $writers);
+    my $n = select($rout, $writers =~ /[^\0]/ ? $wout : undef, undef,
+        $due ? 0.001 : $blind ? 0.05 : undef);
+    if ($n <= 0) {
+        # timed out, or a signal (SIGCHLD) cut the wait short
+        if ($due && !$sigchld) {
+            make_spare();
+            $spare_due = 0;
+        }
+        $rout = $wout = '';
     }
-    my @ready = map { [$_, $by_fileno{fileno $_}] } @{ $r // [] };
-    my $input = grep { fileno($_) == 0 } @{ $r // [] };
+    my @ready = map { $by_fileno{$_} } grep { vec($rout, $_, 1) } keys %by_fileno;
+    my $input = vec($rout, 0, 1);
     # exec results first, then output, then exits: the executor hears them in that order
-    settle_status($_->[1][1]) for grep { $_->[1] && $_->[1][0] eq 'status' } @ready;
-    for (grep { $_->[1] && $_->[1][0] eq 'out' } @ready) {
-        read_output($_->[0], $_->[1][1], $_->[1][2]) if $by_fileno{fileno $_->[0]};
+    settle_status($_->[1]) for grep { $_->[0] eq 'status' } @ready;
+    for (grep { $_->[0] eq 'out' } @ready) {
+        read_output($_->[3], $_->[1], $_->[2]) if $by_fileno{ fileno $_->[3] // -1 };
     }
-    for my $fh (@{ $w // [] }) {
-        my $entry = $by_fileno{fileno $fh} or next;
-        flush_stdin($entry->[1]);
+    if ($wout ne '') {
+        for my $entry (grep { $_->[0] eq 'stdin' && defined fileno $_->[3] && vec($wout, fileno $_->[3], 1) } values %by_fileno) {
+            flush_stdin($entry->[1]);
+        }
     }
-    if ($sigchld || grep { $_->[1] && $_->[1][0] eq 'pidfd' } @ready) {
+    if ($sigchld || grep { $_->[0] eq 'pidfd' } @ready) {
         $sigchld = 0;
         reap();
     }
