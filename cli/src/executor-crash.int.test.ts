@@ -87,8 +87,12 @@ describe("executor crash", () => {
       1, 2,
     ]);
     expect(await repo.show(`nightshift/${task.id}`, "DONE.txt")).toBe("finished");
-    const info = await bus.jsm.streams.info(Streams.tasks);
-    expect(info.state.messages).toBe(0);
+    // The message is acknowledged after the record is final (and the lease released): it
+    // leaves the work-queue stream a moment later, not at the same instant.
+    await waitFor(
+      async () => (await bus.jsm.streams.info(Streams.tasks)).state.messages === 0 || undefined,
+      { timeoutMs: 5_000, message: "the task's message to be acknowledged" },
+    );
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(143);
   });
