@@ -124,6 +124,15 @@ sub become {
     POSIX::_exit(127);
 }
 
+# Makes %ENV (and so the environment exec passes on) exactly these NAME=value pairs.
+sub set_env {
+    %ENV = ();
+    for my $pair (@_) {
+        my ($k, $v) = split /=/, $pair, 2;
+        $ENV{$k} = $v if defined $v;
+    }
+}
+
 # A child forked ahead of time, waiting on its own pipe for what to run: taking it spares
 # the dispatch path a fork. Made again after each use, once the launcher has been idle
 # for a moment (forking while the last one execs would slow both).
@@ -157,11 +166,7 @@ sub make_spare {
         }
         my ($stdin, $uid, $gid, $cwd, $argc, @rest) = split /\0/, substr($frame, 4), -1;
         my @argv = splice(@rest, 0, $argc);
-        %ENV = ();
-        for my $pair (@rest) {
-            my ($k, $v) = split /=/, $pair, 2;
-            $ENV{$k} = $v if defined $v;
-        }
+        set_env(@rest);
         become($status_w, $stdin eq '1' ? $in_r : undef, $out_w, $err_w, $uid, $gid, $cwd, \@argv);
     }
     close $_ for ($ctl_r, $status_w, $out_w, $err_w, $in_r);
@@ -210,11 +215,7 @@ sub start {
         }
         # The child's environment, set here rather than in the child (our own is unused;
         # the executor started us with an empty one).
-        %ENV = ();
-        for my $pair (@rest) {
-            my ($k, $v) = split /=/, $pair, 2;
-            $ENV{$k} = $v if defined $v;
-        }
+        set_env(@rest);
         $pid = fork();
         if (!defined $pid) {
             my $err = "fork: $!";

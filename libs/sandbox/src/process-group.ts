@@ -16,14 +16,12 @@ const PROBE_LIMIT = 512;
  * walks every process on the machine).
  */
 function procEntries(after = 0): string[] {
-  if (after > 0) {
-    const last = lastPid();
-    if (last !== undefined && last >= after && last - after <= PROBE_LIMIT) {
-      const out: string[] = [];
-      for (let pid = after + 1; pid <= last; pid++)
-        if (existsSync(`/proc/${pid}`)) out.push(String(pid));
-      return out;
-    }
+  const last = after > 0 ? lastPid() : undefined;
+  if (last !== undefined && last >= after && last - after <= PROBE_LIMIT) {
+    const out: string[] = [];
+    for (let pid = after + 1; pid <= last; pid++)
+      if (existsSync(`/proc/${pid}`)) out.push(String(pid));
+    return out;
   }
   let all: string[];
   try {
@@ -31,7 +29,8 @@ function procEntries(after = 0): string[] {
   } catch {
     return [];
   }
-  if (after <= 0 || pidsWrappedSince(after)) return all;
+  // every PID when the PID space wrapped since `after` (or the last one is unknown)
+  if (after <= 0 || last === undefined || last < after) return all;
   return all.filter((e) => Number(e) > after);
 }
 
@@ -43,12 +42,6 @@ function lastPid(): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** True when the kernel has handed out a PID lower than `pid` since (the PID space wrapped). */
-function pidsWrappedSince(pid: number): boolean {
-  const last = lastPid();
-  return last === undefined || last < pid;
 }
 
 /** State, process group and environment check of one /proc entry; undefined when it is gone. */
