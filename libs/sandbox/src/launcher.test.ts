@@ -128,6 +128,12 @@ describe("spawn launcher", () => {
     expect(await err).toMatch(/cannot enter \/nonexistent\/folder/);
   });
 
+  it("fails to start with a clear error when there is no Perl to run it", async () => {
+    await expect(startLauncher({ perl: "/nonexistent/perl" })).rejects.toThrow(
+      /cannot start the spawn launcher \(perl\): .*ENOENT/,
+    );
+  });
+
   it("refuses a NUL byte in the command line", () => {
     expect(() => launcher.spawn({ argv: ["echo", "a\0b"], cwd: "/tmp", env })).toThrow(/NUL/);
   });

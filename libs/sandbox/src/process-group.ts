@@ -44,7 +44,7 @@ function lastPid(): number | undefined {
   }
 }
 
-/** State, process group and environment check of one /proc entry; undefined when it is gone. */
+/** State and process group of one /proc entry; undefined when it is gone. */
 function probe(entry: string): { state: string; pgrp: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
