@@ -16,6 +16,7 @@ export {
   TaskStore,
   newRecord,
   applyTransition,
+  copyRecord,
   recordHeaders,
   recordFromHeaders,
 } from "./task-store.ts";

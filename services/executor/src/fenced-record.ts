@@ -1,5 +1,6 @@
 import {
   applyTransition,
+  copyRecord,
   type Bus,
   type StoredRecord,
   type TransitionOptions,
@@ -58,7 +59,7 @@ export class AttemptRecord {
 
   update(mutate: (r: TaskRecord) => void): Promise<TaskRecord> {
     return this.#write((r) => {
-      const next = structuredClone(r);
+      const next = copyRecord(r);
       mutate(next);
       next.updatedAt = new Date().toISOString();
       return next;

@@ -8,6 +8,7 @@ import {
 import { coerceError, isNightshiftError } from "@nightshift/errors";
 import {
   ack,
+  copyRecord,
   publishTerminalEvent,
   retry,
   type EventPublisher,
@@ -49,7 +50,7 @@ export async function finish(s: AttemptScope, e: Ending): Promise<Outcome> {
   if (isTerminal(s.record.current().state)) return ack();
   let result = e.result;
   for (const sink of s.ctx.sinks) {
-    const preview = structuredClone(s.record.current());
+    const preview = copyRecord(s.record.current());
     s.applyRun?.(preview);
     preview.state = e.state;
     preview.result = result;
