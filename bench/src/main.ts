@@ -14,10 +14,11 @@ import { runBullmq } from "./bullmq.ts";
 import { runContention } from "./contention.ts";
 import { emailGatewayUnderLoad } from "./email-gateway-load.ts";
 import { runFloor } from "./floor.ts";
-import { renderMarkdown, type BenchReport } from "./markdown.ts";
-import { runNightshift } from "./nightshift.ts";
+import { renderMarkdown, type BenchReport, type Round } from "./markdown.ts";
+import { poolNightshift, runNightshift, type NightshiftRun } from "./nightshift.ts";
 import { pollerUnderLoad } from "./poller-load.ts";
 import { startRedis } from "./redis.ts";
+import { poolRuns, type RunResult } from "./result.ts";
 import { makeRepos } from "./repos.ts";
 import { idleRss, notifierUnderLoad, schedulerUnderLoad } from "./services.ts";
 
@@ -25,6 +26,7 @@ const { values } = parseArgs({ options: { write: { type: "string" } } });
 const SAMPLES = Number(process.env["BENCH_SAMPLES"] ?? 200);
 const BURST = Number(process.env["BENCH_BURST"] ?? 1000);
 const CONTENTION_BURST = Number(process.env["BENCH_CONTENTION_BURST"] ?? 100);
+const ROUNDS = Math.max(1, Number(process.env["BENCH_ROUNDS"] ?? 3));
 const SLOTS = [1, 8, 32];
 const say = (m: string): void => void process.stderr.write(`[bench] ${m}\n`);
 const f1 = (n: number): string => n.toFixed(1);
@@ -73,6 +75,7 @@ killOnExit.push(() => {
 const report: BenchReport = {
   samples: SAMPLES,
   burst: BURST,
+  rounds: ROUNDS,
   natsVersion: bin.version,
   redisVersion: redis.version,
   loadBefore,
@@ -87,17 +90,36 @@ const report: BenchReport = {
 try {
   const { bus, server } = lazy;
   for (const slots of SLOTS) {
-    say(`floor, ${slots} slot(s)…`);
-    const floor = await runFloor(bus.nc, server.url, slots, SAMPLES, BURST);
-    say(`nightshift, ${slots} slot(s)…`);
-    const nightshift = await runNightshift(bus.nc, bus, server.url, {
-      slots,
-      samples: SAMPLES,
-      burst: BURST,
-    });
+    // The floor and nightshift take turns, round after round (each going first in every
+    // other round): a machine that gets slower or faster during the run weighs on both.
+    const rounds: Round[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const of = `${slots} slot(s), round ${round} of ${ROUNDS}`;
+      const floor = (): Promise<RunResult> => {
+        say(`floor, ${of}…`);
+        return runFloor(bus.nc, server.url, slots, SAMPLES, BURST);
+      };
+      const nightshift = (): Promise<NightshiftRun> => {
+        say(`nightshift, ${of}…`);
+        return runNightshift(bus.nc, bus, server.url, { slots, samples: SAMPLES, burst: BURST });
+      };
+      if (round % 2 === 1) {
+        const f = await floor();
+        rounds.push({ floor: f, nightshift: await nightshift() });
+      } else {
+        const n = await nightshift();
+        rounds.push({ floor: await floor(), nightshift: n });
+      }
+    }
     say(`BullMQ, ${slots} slot(s)…`);
     const bullmq = await runBullmq(redis.port, slots, SAMPLES, BURST);
-    report.slots.push({ slots, floor, nightshift, bullmq });
+    report.slots.push({
+      slots,
+      floor: poolRuns(rounds.map((r) => r.floor)),
+      nightshift: poolNightshift(rounds.map((r) => r.nightshift)),
+      bullmq,
+      rounds,
+    });
   }
 
   for (const [label, n] of [

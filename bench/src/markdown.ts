@@ -9,15 +9,30 @@ import { summarise } from "./stats.ts";
 /** A service's largest RSS under a described load, or why it was not measured. */
 export type UnderLoadRss = { mb: number; load: string } | { notMeasured: string };
 
+/** One round of the floor and nightshift taking turns (see `BenchReport.rounds`). */
+export interface Round {
+  floor: RunResult;
+  nightshift: NightshiftRun;
+}
+
 export interface BenchReport {
   samples: number;
   burst: number;
+  /** Rounds in which the floor and nightshift take turns for each row of `slots`. */
+  rounds: number;
   natsVersion: string;
   redisVersion: string;
   loadBefore: number[];
   loadAfter: number[];
   seconds: number;
-  slots: { slots: number; floor: RunResult; nightshift: NightshiftRun; bullmq: RunResult }[];
+  /** floor and nightshift: their rounds pooled. */
+  slots: {
+    slots: number;
+    floor: RunResult;
+    nightshift: NightshiftRun;
+    bullmq: RunResult;
+    rounds: Round[];
+  }[];
   sync: { label: string; floor: RunResult; nightshift: NightshiftRun }[];
   /** nightshift at 8 slots with `sandbox.driver: auto` (bubblewrap where it works). */
   sandbox: NightshiftRun | undefined;
@@ -83,6 +98,11 @@ export function renderMarkdown(r: BenchReport): string {
     "spawned (JetStream: the message's server timestamp; BullMQ: just before `add`).",
     `Throughput: a burst of ${r.burst} tasks (submitted 64 at a time; the floor publishes all at`,
     "once), from the first submit to the last completion.",
+    `The floor and nightshift take turns in ${r.rounds} round(s) per number of slots (the floor`,
+    "first in odd rounds, nightshift in even ones), so that a machine that speeds up or slows",
+    "down during the run weighs on both; their rows below pool the rounds (every latency sample;",
+    "throughput over the rounds' total time), and each round's own ratios are listed after them.",
+    "BullMQ runs once per row.",
     "",
     "## Machine and versions",
     "",
@@ -129,6 +149,20 @@ export function renderMarkdown(r: BenchReport): string {
         f(s.bullmq.throughput, 0),
         x(s.nightshift.throughput / s.floor.throughput),
         x(s.nightshift.throughput / s.bullmq.throughput),
+      ]),
+    ),
+    "",
+    "## Each round's ratios (nightshift / floor)",
+    "",
+    ...table(
+      ["slots", ...(r.slots[0]?.rounds.map((_, i) => `round ${i + 1}: p50, tasks/s`) ?? [])],
+      r.slots.map((s) => [
+        String(s.slots),
+        ...s.rounds.map(
+          (o) =>
+            `${x(p50(o.nightshift) / p50(o.floor))} (${f(p50(o.nightshift))} / ${f(p50(o.floor))} ms), ` +
+            `${x(o.nightshift.throughput / o.floor.throughput)} (${f(o.nightshift.throughput, 0)} / ${f(o.floor.throughput, 0)})`,
+        ),
       ]),
     ),
     "",

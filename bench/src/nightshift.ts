@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { submitTask } from "@nightshift/client";
 import type { Bus, NatsConnection } from "@nightshift/messaging";
 import { startWorker } from "./processes.ts";
-import type { RunResult } from "./result.ts";
+import { poolRuns, type RunResult } from "./result.ts";
 import { sampleMax, treeRssMb } from "./rss.ts";
 
 export const CLI = fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url));
@@ -27,6 +27,15 @@ export interface NightshiftRun extends RunResult {
   leaseBusy: number;
   /** Mean time of the burst's tasks from `running` to `succeeded` (their own events), in ms. */
   meanTaskMs: number;
+}
+
+/** Rounds of the same nightshift run pooled (see `poolRuns`). */
+export function poolNightshift(runs: readonly NightshiftRun[]): NightshiftRun {
+  return {
+    ...poolRuns(runs),
+    leaseBusy: runs.reduce((s, r) => s + r.leaseBusy, 0),
+    meanTaskMs: runs.reduce((s, r) => s + r.meanTaskMs, 0) / Math.max(1, runs.length),
+  };
 }
 
 async function metric(url: string, name: string): Promise<number> {
