@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   closeSync,
@@ -48,6 +47,8 @@ export class SpareDirs {
   #closed = false;
   #recycling = 0;
   #refill: NodeJS.Timeout | undefined;
+  /** Names spares (the pool's folder is emptied at start, so a counter suffices). */
+  #made = 0;
 
   constructor(o: SpareDirsOptions) {
     this.#o = o;
@@ -119,7 +120,7 @@ export class SpareDirs {
       }
       // what a new spare gets under the usual umask, and never writable by others
       if ((top.mode & 0o7777) !== (this.#o.mode & 0o755)) chmodSync(dir, this.#o.mode & 0o755);
-      const spare = join(this.#o.dir, randomBytes(8).toString("hex"));
+      const spare = this.#name();
       renameSync(dir, spare);
       for (const sub of this.#o.inside ?? []) await mkdir(join(spare, sub));
       if (this.#closed) return true;
@@ -152,6 +153,10 @@ export class SpareDirs {
     await rm(this.#o.dir, { recursive: true, force: true });
   }
 
+  #name(): string {
+    return join(this.#o.dir, `${process.pid}-${++this.#made}`);
+  }
+
   /** Fills the pool, at once or `refillAfterMs` later. */
   #fillSoon(): void {
     const after = this.#o.refillAfterMs ?? 0;
@@ -170,7 +175,7 @@ export class SpareDirs {
     this.#filling = (async () => {
       await cleared;
       while (!this.#closed && this.#ready.length < this.#o.size) {
-        const spare = join(this.#o.dir, randomBytes(8).toString("hex"));
+        const spare = this.#name();
         await mkdir(spare, { mode: this.#o.mode });
         for (const sub of this.#o.inside ?? []) await mkdir(join(spare, sub));
         for (const [name, size] of Object.entries(this.#o.files ?? {}))

@@ -16,16 +16,20 @@ export function taskHome(config: NightshiftConfig, taskId: string): string {
 }
 
 /**
- * Empty homes made ahead of time (`.spares` in the homes folder), one per slot; the
- * homes folder itself is made here: other agents' uids may pass through it but not list it.
+ * Empty homes made ahead of time (`.spares` in the homes folder), two more than there are
+ * slots; the homes folder itself is made here: other agents' uids may pass through it but
+ * not list it. New ones are made a few milliseconds after a take, in one batch: a home is
+ * taken on the dispatch path, and making its successor there (a thread-pool round trip
+ * the event loop waits on) would slow the agent's start it was taken for.
  */
 export function keepSpareHomes(config: NightshiftConfig): SpareDirs {
   mkdirSync(dirname(homesRoot(config)), { recursive: true });
   mkdirSync(homesRoot(config), { recursive: true, mode: 0o711 });
   const spares = new SpareDirs({
     dir: join(homesRoot(config), ".spares"),
-    size: config.executor.slots,
+    size: config.executor.slots + 2,
     mode: 0o700,
+    refillAfterMs: 10,
   });
   spares.start();
   return spares;
