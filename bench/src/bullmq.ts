@@ -11,13 +11,15 @@ type FromWorker =
 
 /**
  * The same workload on BullMQ (Redis): add a job → a worker process with `slots`
- * concurrency spawns /bin/true → completed. Latency from just before `add` to the spawn.
+ * concurrency spawns /bin/true → completed. Latency from just before `add` to the spawn,
+ * after `warmup` jobs that are not measured.
  */
 export async function runBullmq(
   redisPort: number,
   slots: number,
   samples: number,
   burst: number,
+  warmup = 0,
 ): Promise<RunResult> {
   const name = `bench-${slots}-${Date.now()}`;
   const connection = { host: "127.0.0.1", port: redisPort, maxRetriesPerRequest: null };
@@ -53,12 +55,12 @@ export async function runBullmq(
     );
   try {
     const latencies: number[] = [];
-    for (let i = 0; i < samples; i++) {
+    for (let i = 0; i < warmup + samples; i++) {
       const id = `l${i}`;
       await add(id);
       await until(id);
       const d = dispatch.get(id);
-      if (d !== undefined) latencies.push(d);
+      if (d !== undefined && i >= warmup) latencies.push(d);
     }
     const rss = sampleMax(() => treeRssMb(child.pid ?? 0));
     const ids = Array.from({ length: burst }, (_, i) => `b${i}`);

@@ -7,13 +7,17 @@ import { sampleMax, treeRssMb } from "./rss.ts";
 
 const WORKER = fileURLToPath(new URL("./floor-worker.js", import.meta.url));
 
-/** Raw JetStream publish → pull → spawn /bin/true → ack, with `slots` pulls outstanding. */
+/**
+ * Raw JetStream publish → pull → spawn /bin/true → ack, with `slots` pulls outstanding.
+ * The first `warmup` tasks of the latency series are run but not measured.
+ */
 export async function runFloor(
   nc: NatsConnection,
   url: string,
   slots: number,
   samples: number,
   burst: number,
+  warmup = 0,
 ): Promise<RunResult> {
   const stream = `FLOOR_${slots}_${Date.now()}`;
   const jsm = await jetstreamManager(nc);
@@ -49,12 +53,12 @@ export async function runFloor(
     done.has(id) ? Promise.resolve() : new Promise((resolve) => waiters.set(id, resolve));
   try {
     const latencies: number[] = [];
-    for (let i = 0; i < samples; i++) {
+    for (let i = 0; i < warmup + samples; i++) {
       const id = `l${slots}-${i}`;
       await js.publish(`${stream}.x`, id);
       await until(id);
       const d = dispatch.get(id);
-      if (d !== undefined) latencies.push(d);
+      if (d !== undefined && i >= warmup) latencies.push(d);
     }
     const ids = Array.from({ length: burst }, (_, i) => `b${slots}-${i}`);
     const rss = sampleMax(() => treeRssMb(worker.child.pid ?? 0));

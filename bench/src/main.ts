@@ -24,6 +24,9 @@ import { idleRss, notifierUnderLoad, schedulerUnderLoad } from "./services.ts";
 
 const { values } = parseArgs({ options: { write: { type: "string" } } });
 const SAMPLES = Number(process.env["BENCH_SAMPLES"] ?? 200);
+// Run before each latency series and not measured: the dispatch path's code compiled and
+// its feedback settled, as in a worker that has been running for a while.
+const WARMUP = Number(process.env["BENCH_WARMUP"] ?? 300);
 const BURST = Number(process.env["BENCH_BURST"] ?? 1000);
 const CONTENTION_BURST = Number(process.env["BENCH_CONTENTION_BURST"] ?? 100);
 const ROUNDS = Math.max(1, Number(process.env["BENCH_ROUNDS"] ?? 3));
@@ -74,6 +77,7 @@ killOnExit.push(() => {
 });
 const report: BenchReport = {
   samples: SAMPLES,
+  warmup: WARMUP,
   burst: BURST,
   rounds: ROUNDS,
   natsVersion: bin.version,
@@ -97,11 +101,16 @@ try {
       const of = `${slots} slot(s), round ${round} of ${ROUNDS}`;
       const floor = (): Promise<RunResult> => {
         say(`floor, ${of}…`);
-        return runFloor(bus.nc, server.url, slots, SAMPLES, BURST);
+        return runFloor(bus.nc, server.url, slots, SAMPLES, BURST, WARMUP);
       };
       const nightshift = (): Promise<NightshiftRun> => {
         say(`nightshift, ${of}…`);
-        return runNightshift(bus.nc, bus, server.url, { slots, samples: SAMPLES, burst: BURST });
+        return runNightshift(bus.nc, bus, server.url, {
+          slots,
+          samples: SAMPLES,
+          warmup: WARMUP,
+          burst: BURST,
+        });
       };
       if (round % 2 === 1) {
         const f = await floor();
@@ -112,7 +121,7 @@ try {
       }
     }
     say(`BullMQ, ${slots} slot(s)…`);
-    const bullmq = await runBullmq(redis.port, slots, SAMPLES, BURST);
+    const bullmq = await runBullmq(redis.port, slots, SAMPLES, BURST, WARMUP);
     report.slots.push({
       slots,
       floor: poolRuns(rounds.map((r) => r.floor)),
@@ -127,10 +136,11 @@ try {
     ["sync_interval: always", always],
   ] as const) {
     say(`${label}: floor and nightshift, 8 slots…`);
-    const floor = await runFloor(n.bus.nc, n.server.url, 8, SAMPLES, BURST);
+    const floor = await runFloor(n.bus.nc, n.server.url, 8, SAMPLES, BURST, WARMUP);
     const nightshift = await runNightshift(n.bus.nc, n.bus, n.server.url, {
       slots: 8,
       samples: SAMPLES,
+      warmup: WARMUP,
       burst: BURST,
     });
     report.sync.push({ label, floor, nightshift });
@@ -140,6 +150,7 @@ try {
   report.sandbox = await runNightshift(bus.nc, bus, server.url, {
     slots: 8,
     samples: SAMPLES,
+    warmup: WARMUP,
     burst: BURST,
     sandbox: "auto",
   });

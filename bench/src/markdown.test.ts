@@ -3,6 +3,7 @@ import { renderMarkdown, type BenchReport } from "./markdown.ts";
 
 const report = (memory: BenchReport["memory"]): BenchReport => ({
   samples: 0,
+  warmup: 0,
   rounds: 1,
   burst: 0,
   natsVersion: "2.12.0",

@@ -17,6 +17,8 @@ export interface Round {
 
 export interface BenchReport {
   samples: number;
+  /** Tasks each worker ran one after the other, unmeasured, before its latency samples. */
+  warmup: number;
   burst: number;
   /** Rounds in which the floor and nightshift take turns for each row of `slots`. */
   rounds: number;
@@ -95,7 +97,9 @@ export function renderMarkdown(r: BenchReport): string {
     "  as BullMQ's production guide recommends.",
     "",
     `Dispatch latency: ${r.samples} tasks one after the other, from publish to the agent process`,
-    "spawned (JetStream: the message's server timestamp; BullMQ: just before `add`).",
+    "spawned (JetStream: the message's server timestamp; BullMQ: just before `add`), after",
+    `${r.warmup} tasks every worker runs the same way unmeasured: each is measured as a worker that`,
+    "has been running for a while (its code compiled, its caches filled), not as one just started.",
     `Throughput: a burst of ${r.burst} tasks (submitted 64 at a time; the floor publishes all at`,
     "once), from the first submit to the last completion.",
     `The floor and nightshift take turns in ${r.rounds} round(s) per number of slots (the floor`,

@@ -13,6 +13,8 @@ export const CLI = fileURLToPath(new URL("../../cli/dist/main.js", import.meta.u
 export interface NightshiftRunOptions {
   slots: number;
   samples: number;
+  /** Tasks run one after the other before the `samples`, not measured. */
+  warmup?: number;
   burst: number;
   /** Repositories the burst's tasks go to, round robin; none: tasks without a repository. */
   repos?: readonly string[];
@@ -143,11 +145,12 @@ export async function runNightshift(
         : Promise.race([new Promise<void>((resolve) => waiters.set(id, resolve)), failed]);
   try {
     const latencies: number[] = [];
-    for (let i = 0; i < o.samples; i++) {
+    const warmup = o.warmup ?? 0;
+    for (let i = 0; i < warmup + o.samples; i++) {
       const { task } = await submitTask(bus, { prompt: "true", backend: "true" });
       await until(task.id);
       const d = dispatch.get(task.id);
-      if (d !== undefined) latencies.push(d);
+      if (d !== undefined && i >= warmup) latencies.push(d);
     }
     const busyBefore = port > 0 ? await metric(metricsUrl, "nightshift_lease_contention_total") : 0;
     const rss = sampleMax(() => treeRssMb(worker.child.pid ?? 0));
