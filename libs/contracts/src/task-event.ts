@@ -59,7 +59,11 @@ export const UsageEvent = z.strictObject({
   usage: Usage,
 });
 
-/** The agent process started or exited; `dispatchMs` is publish → spawn. */
+/**
+ * The agent process started or exited; `dispatchMs` is publish (the message's server
+ * timestamp) → spawn (its exec seen to succeed: by the spawn launcher's clock when it
+ * started the process).
+ */
 export const AgentEvent = z.strictObject({
   ...base,
   type: z.literal("agent"),

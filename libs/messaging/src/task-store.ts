@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { KV } from "@nats-io/kv";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/nats-core";
 import {
@@ -47,7 +47,8 @@ export function newRecord(task: Task, now = new Date()): TaskRecord {
 }
 
 function digest(json: string): string {
-  return createHash("sha256").update(json).digest("base64url");
+  // one-shot: no Hash object on the dispatch path
+  return hash("sha256", json, "base64url");
 }
 
 /** The headers that tell the executor which record was created with a task message. */

@@ -23,7 +23,8 @@
 #     E id                                         end of its stdin
 #   launcher → executor
 #     R                                            ready
-#     P id pid                                     exec succeeded
+#     P id pid ms                                  exec succeeded, seen at ms (CLOCK_REALTIME
+#                                                  in ms, or empty where we cannot read it)
 #     X id message                                 could not start (nothing else follows)
 #     O id fd data                                 output on fd 1 or 2
 #     C id fd                                      fd 1 or 2 closed
@@ -58,6 +59,20 @@ my $from_executor = '';
 # Frames wait here until the loop has handled everything select reported: the exec
 # result, output and exit of a short process go to the executor in one write.
 my $to_executor = '';
+
+# The time, for the moment exec is seen to have succeeded: CLOCK_REALTIME in ms, the clock
+# of the executor and of NATS's message timestamps. perl-base has no Time::HiRes, so
+# clock_gettime(2) by its system call number, known for the architectures we run on.
+my %CLOCK_GETTIME = (x86_64 => 228, aarch64 => 113);
+my $clock_gettime = $CLOCK_GETTIME{ (POSIX::uname())[4] };
+
+sub now_ms {
+    return '' unless defined $clock_gettime;
+    my $ts = "\0" x 16;
+    return '' unless syscall($clock_gettime, 0, $ts) == 0;
+    my ($sec, $nsec) = unpack('q q', $ts);
+    return sprintf('%.3f', $sec * 1000 + $nsec / 1e6);
+}
 
 sub send_frame {
     my $payload = join("\0", @_);
@@ -291,7 +306,7 @@ sub settle_status {
     unwatch($fh);
     delete $kid->{status};
     if ($why eq '') {
-        send_frame('P', $kid->{id}, $kid->{pid});
+        send_frame('P', $kid->{id}, $kid->{pid}, now_ms());
     } else {
         $kid->{failed} = 1;
         send_frame('X', $kid->{id}, $why);

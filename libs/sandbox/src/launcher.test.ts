@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processesMatching } from "@nightshift/testkit";
 import { startLauncher, type Launcher } from "./launcher.ts";
 import { terminate } from "./kill-tree.ts";
-import { fork } from "node:child_process";
+import { fork, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -119,6 +119,44 @@ describe("spawn launcher", () => {
   it("reports the signal that ended a process", async () => {
     const p = launcher.spawn({ argv: ["sh", "-c", "kill -TERM $$"], cwd: "/tmp", env });
     expect(await p.exited).toEqual({ code: null, signal: "SIGTERM" });
+  });
+
+  it("says when it saw exec succeed, by the realtime clock", async () => {
+    // The protocol itself: P id pid ms (the executor takes ms as the agent's start).
+    const script = fileURLToPath(new URL("../launcher/launcher.pl", import.meta.url));
+    const raw = spawn("perl", [script], { stdio: ["pipe", "pipe", "inherit"], env: {} });
+    const frames: string[][] = [];
+    let buf = Buffer.alloc(0);
+    const got = new Promise<void>((resolve) => {
+      raw.stdout.on("data", (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) {
+          frames.push(
+            buf
+              .subarray(4, 4 + buf.readUInt32BE(0))
+              .toString()
+              .split("\0"),
+          );
+          buf = buf.subarray(4 + buf.readUInt32BE(0));
+          if (frames.some((f) => f[0] === "P")) resolve();
+        }
+      });
+    });
+    const before = Date.now();
+    const payload = Buffer.from(
+      ["S", "x1", "0", "", "", "/tmp", "1", "/bin/true", "A=1"].join("\0"),
+    );
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(payload.length);
+    raw.stdin.write(Buffer.concat([head, payload]));
+    await got;
+    const after = Date.now();
+    raw.stdin.end();
+    const p = frames.find((f) => f[0] === "P") ?? [];
+    expect(p.slice(0, 2)).toEqual(["P", "x1"]);
+    expect(p[3]).toMatch(/^\d+\.\d{3}$/);
+    expect(Number(p[3])).toBeGreaterThanOrEqual(before - 1);
+    expect(Number(p[3])).toBeLessThanOrEqual(after + 1);
   });
 
   it("reports a folder it cannot enter as exit 127 with the reason", async () => {

@@ -75,9 +75,14 @@ export async function startLauncher(opts: LauncherOptions = {}): Promise<Launche
     const p = pending.get(head[1] ?? "");
     if (!p) return;
     switch (op) {
-      case "P":
-        p.spawned(Number(head[2]), performance.timeOrigin + performance.now());
+      case "P": {
+        // When the launcher saw exec succeed (its clock, the same as ours), unless it could
+        // not tell or the figure makes no sense: then now.
+        const now = performance.timeOrigin + performance.now();
+        const seen = Number(head[3] || Number.NaN);
+        p.spawned(Number(head[2]), Math.abs(seen - now) < 1_000 ? seen : now);
         break;
+      }
       case "O":
         (head[2] === "1" ? p.stdout : p.stderr).write(Buffer.from(rest));
         break;
