@@ -100,6 +100,8 @@ export function renderMarkdown(r: BenchReport): string {
     "spawned (JetStream: the message's server timestamp; BullMQ: just before `add`), after",
     `${r.warmup} tasks every worker runs the same way unmeasured: each is measured as a worker that`,
     "has been running for a while (its code compiled, its caches filled), not as one just started.",
+    "Spawned is when exec is known to have succeeded: the floor and BullMQ take the time of the",
+    "`spawn` event in their worker (`spawn` has returned); nightshift, when its launcher saw exec succeed.",
     `Throughput: a burst of ${r.burst} tasks (submitted 64 at a time; the floor publishes all at`,
     "once), from the first submit to the last completion.",
     `The floor and nightshift take turns in ${r.rounds} round(s) per number of slots (the floor`,
